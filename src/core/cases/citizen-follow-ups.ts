@@ -1,0 +1,110 @@
+import type { Db } from '../../db/open-database.ts';
+import type { CaseRow } from '../../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { Actor, NewEvent } from '../events/append-events.ts';
+import { pinMatches, type Secrets } from '../security/secrets.ts';
+import { assertTransition, isOpen } from './state-machine.ts';
+import { type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
+import { parseReference } from './reference.ts';
+
+export interface FollowUpDeps {
+  db: Db;
+  secrets: Secrets;
+  now: () => Date;
+  reopenWindowDays: number;
+}
+
+/** What a citizen holds to act on their case: the reference and the PIN they were given. */
+export interface CitizenProof {
+  reference: string;
+  pin: string;
+}
+
+/*
+ * Acting on a case (unlike reading its public status) always needs the PIN, anonymous or not:
+ * otherwise anyone who saw a reference could withdraw someone else's complaint.
+ */
+async function asCitizen<T>(
+  deps: FollowUpDeps,
+  proof: CitizenProof,
+  decide: (kase: CaseRow) => Mutation<T>,
+): Promise<T> {
+  const reference = parseReference(proof.reference);
+  const found = await deps.db
+    .selectFrom('cases')
+    .select(['id', 'pinHash', 'citizenId'])
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  if (!found || !pinMatches(deps.secrets, found.id, found.pinHash, proof.pin)) {
+    // One answer for both, so the PIN check cannot be used to find out which references exist.
+    throw new AppError('forbidden', 'The reference and PIN do not match a case').translatable('proof_mismatch');
+  }
+  const actor: Actor = { type: 'citizen', id: found.citizenId };
+  return mutateCase(deps.db, { id: found.id }, actor, deps.now(), decide);
+}
+
+export function replyToCase(deps: FollowUpDeps, proof: CitizenProof, message: string) {
+  return asCitizen(deps, proof, (kase) => {
+    if (!isOpen(kase.status)) {
+      throw new AppError('invalid_transition', `This case is ${kase.status}; reopen it to add information`, {
+        status: kase.status,
+      });
+    }
+    const events: NewEvent[] = [{ kind: 'case.citizen_replied', public: true, data: { message } }];
+    if (kase.status !== 'awaiting_citizen') return { events, result: { status: kase.status } };
+    // The answer the agency was waiting for: the clock restarts (issue 4) and work resumes.
+    events.push(statusEvent('awaiting_citizen', 'in_progress'));
+    return { changes: { status: 'in_progress' }, events, result: { status: 'in_progress' as const } };
+  });
+}
+
+export function rateCase(deps: FollowUpDeps, proof: CitizenProof, rating: number, comment?: string) {
+  return asCitizen(deps, proof, (kase) => {
+    if (kase.status !== 'resolved' && kase.status !== 'closed') {
+      throw new AppError('invalid_transition', 'A case can be rated once it is resolved', { status: kase.status });
+    }
+    return {
+      changes: { rating, ratingComment: comment ?? null },
+      events: [
+        {
+          kind: 'case.rated',
+          public: true,
+          data: { rating, ...(comment ? { message: comment } : {}), before: { rating: kase.rating } },
+        },
+      ],
+      result: { status: kase.status, rating },
+    };
+  });
+}
+
+export function reopenCase(deps: FollowUpDeps, proof: CitizenProof, reason: string) {
+  const now = deps.now();
+  return asCitizen(deps, proof, (kase) => {
+    assertTransition(kase.status, 'reopened', 'citizen');
+    const since = kase.closedAt ?? kase.resolvedAt ?? kase.updatedAt;
+    const deadline = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
+    if (now > deadline) {
+      throw new AppError(
+        'invalid_transition',
+        `A case can be reopened within ${deps.reopenWindowDays} days of its resolution; this one was resolved on ${since.toISOString().slice(0, 10)}`,
+        { deadline: deadline.toISOString() },
+      );
+    }
+    return {
+      changes: { status: 'reopened', rating: null, ratingComment: null, resolvedAt: null, closedAt: null },
+      events: [statusEvent(kase.status, 'reopened', reason)],
+      result: { status: 'reopened' as const },
+    };
+  });
+}
+
+export function withdrawCase(deps: FollowUpDeps, proof: CitizenProof, reason?: string) {
+  return asCitizen(deps, proof, (kase) => {
+    assertTransition(kase.status, 'withdrawn', 'citizen');
+    return {
+      changes: { status: 'withdrawn', closedAt: deps.now() },
+      events: [statusEvent(kase.status, 'withdrawn', reason)],
+      result: { status: 'withdrawn' as const },
+    };
+  });
+}

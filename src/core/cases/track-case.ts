@@ -1,0 +1,118 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Db } from '../../db/open-database.ts';
+import type { CaseStatus, CaseType, Language, Priority } from '../../db/schema.ts';
+import { AppError, notFound } from '../errors.ts';
+import { pinMatches, type Secrets } from '../security/secrets.ts';
+import { parseReference } from './reference.ts';
+
+export interface PublicTimelineEntry {
+  at: Date;
+  kind: string;
+  status?: CaseStatus;
+  message?: string;
+  agency?: string;
+  rating?: number;
+}
+
+export interface PublicCase {
+  reference: string;
+  type: CaseType;
+  status: CaseStatus;
+  priority: Priority;
+  anonymous: boolean;
+  agency: { code: string | null; name: string };
+  service: { code: string | null; name: string } | null;
+  county: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  rating: number | null;
+  timeline: PublicTimelineEntry[];
+}
+
+/**
+ * What anyone holding the reference (and, for an anonymous case, its PIN) may see: public fields
+ * and public events only, never the officer's name, internal notes or contact details. One query.
+ */
+export async function trackCase(
+  deps: { db: Db; secrets: Secrets },
+  referenceInput: string,
+  pin: string | undefined,
+  language: Language,
+): Promise<PublicCase> {
+  const reference = parseReference(referenceInput);
+  const row = await deps.db
+    .selectFrom('cases as c')
+    .innerJoin('agencies as a', 'a.id', 'c.agencyId')
+    .leftJoin('services as s', 's.id', 'c.serviceId')
+    .leftJoin('counties as k', 'k.code', 'c.countyCode')
+    .select((eb) => [
+      'c.id',
+      'c.reference',
+      'c.type',
+      'c.status',
+      'c.priority',
+      'c.citizenId',
+      'c.pinHash',
+      'c.createdAt',
+      'c.updatedAt',
+      'c.resolvedAt',
+      'c.rating',
+      'a.code as agencyCode',
+      'a.name as agencyName',
+      'a.nameSw as agencyNameSw',
+      's.code as serviceCode',
+      's.name as serviceName',
+      's.nameSw as serviceNameSw',
+      'k.name as countyName',
+      jsonArrayFrom(
+        eb
+          .selectFrom('events as e')
+          .select(['e.kind', 'e.data', 'e.createdAt'])
+          .whereRef('e.caseId', '=', 'c.id')
+          .where('e.public', '=', true)
+          .orderBy('e.seq'),
+      ).as('events'),
+    ])
+    .where('c.reference', '=', reference)
+    .executeTakeFirst();
+  if (!row) throw notFound('A case with this reference').translatable('case_not_found');
+  const anonymous = row.citizenId === null;
+  if (anonymous) {
+    if (!pin) throw new AppError('unauthenticated', 'This case was sent anonymously: give its tracking PIN to see it').translatable(
+        'pin_required',
+      );
+    if (!pinMatches(deps.secrets, row.id, row.pinHash, pin)) {
+      throw new AppError('forbidden', 'The PIN does not match this case').translatable('pin_mismatch');
+    }
+  }
+  return {
+    reference: row.reference,
+    type: row.type,
+    status: row.status,
+    priority: row.priority,
+    anonymous,
+    agency: { code: row.agencyCode, name: (language === 'sw' && row.agencyNameSw) || row.agencyName },
+    service: row.serviceName
+      ? { code: row.serviceCode, name: (language === 'sw' && row.serviceNameSw) || row.serviceName }
+      : null,
+    county: row.countyName,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    resolvedAt: row.resolvedAt,
+    rating: row.rating,
+    timeline: row.events.map((e) => publicEntry(e.kind, e.data as Record<string, unknown>, new Date(e.createdAt))),
+  };
+}
+
+/** Picks from an event only what the public may read. */
+function publicEntry(kind: string, data: Record<string, unknown>, at: Date): PublicTimelineEntry {
+  const entry: PublicTimelineEntry = { at, kind };
+  const after = data.after as Record<string, unknown> | undefined;
+  const status = (after?.status ?? data.status) as CaseStatus | undefined;
+  if (status) entry.status = status;
+  if (typeof data.message === 'string') entry.message = data.message;
+  if (typeof data.agencyName === 'string') entry.agency = data.agencyName;
+  if (typeof data.rating === 'number') entry.rating = data.rating;
+  return entry;
+}

@@ -1,0 +1,205 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Kysely's view of the tables in migrations/*.sql, in camelCase (CamelCasePlugin maps the names). */
+export interface Database {
+  settings: { key: string; value: string };
+  counties: { code: string; isoCode: string; name: string; capital: string | null };
+  ministries: { id: string; name: string; description: string | null };
+  agencies: AgencyTable;
+  services: ServiceTable;
+  categories: CategoryTable;
+  citizens: CitizenTable;
+  staffUsers: StaffUserTable;
+  staffSessions: StaffSessionTable;
+  apiKeys: ApiKeyTable;
+  cases: CaseTable;
+  eventStreams: { id: string; seq: number; headHash: string };
+  events: EventTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type AgencyKind = 'agency' | 'clearing_house' | 'oversight';
+export interface AgencyTable {
+  id: string;
+  code: string | null;
+  name: string;
+  nameSw: string | null;
+  shortName: string | null;
+  kind: Generated<AgencyKind>;
+  onboarded: Generated<boolean>;
+  ministryId: string | null;
+  description: string | null;
+  url: string | null;
+}
+
+export interface ServiceTable {
+  id: string;
+  agencyId: string;
+  code: string | null;
+  name: string;
+  nameSw: string | null;
+  url: string | null;
+  ecitizenId: string | null;
+}
+
+export interface CategoryTable {
+  id: string;
+  agencyId: string;
+  code: string;
+  name: string;
+  nameSw: string;
+}
+
+export type Language = 'en' | 'sw';
+export interface CitizenTable {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  preferredLanguage: Generated<Language>;
+  createdAt: CreatedAt;
+}
+
+export const STAFF_ROLES = [
+  'agent',
+  'officer',
+  'supervisor',
+  'agency_admin',
+  'clearing_house',
+  'oversight',
+  'sysadmin',
+] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface StaffUserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  agencyId: string | null;
+  passwordHash: string;
+  totpSecret: string | null;
+  totpEnabled: Generated<boolean>;
+  failedLogins: Generated<number>;
+  lockedUntil: Timestamp | null;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface StaffSessionTable {
+  tokenHash: string;
+  userId: string;
+  createdAt: CreatedAt;
+  lastSeenAt: Timestamp;
+  expiresAt: Timestamp;
+  scope: Generated<'full' | 'enrol_totp'>;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  agencyId: string;
+  name: string;
+  prefix: string;
+  keyHash: string;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+}
+
+export const CASE_TYPES = [
+  'complaint',
+  'concern',
+  'suggestion',
+  'compliment',
+  'inquiry',
+  'service_request',
+  'corruption_report',
+] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+export const CHANNELS = ['web', 'ussd', 'sms', 'email', 'phone', 'walk_in', 'api', 'open311'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CASE_STATUSES = [
+  'new',
+  'acknowledged',
+  'in_progress',
+  'awaiting_citizen',
+  'resolved',
+  'closed',
+  'reopened',
+  'withdrawn',
+  'merged',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface Attachment {
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface CaseTable {
+  id: string;
+  reference: string;
+  type: CaseType;
+  channel: Channel;
+  status: Generated<CaseStatus>;
+  priority: Generated<Priority>;
+  agencyId: string;
+  queue: Generated<'main' | 'supervisor'>;
+  serviceId: string | null;
+  categoryId: string | null;
+  subjectAgencyId: string | null;
+  sealed: Generated<boolean>;
+  citizenId: string | null;
+  language: Generated<Language>;
+  pinHash: string;
+  title: string | null;
+  description: string;
+  countyCode: string | null;
+  subCounty: string | null;
+  ward: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  attachments: ColumnType<Attachment[], string | undefined, string>;
+  assigneeId: string | null;
+  transferCount: Generated<number>;
+  mergedIntoId: string | null;
+  rating: number | null;
+  ratingComment: string | null;
+  idempotencyKey: string | null;
+  idempotencyFingerprint: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+  resolvedAt: Timestamp | null;
+  closedAt: Timestamp | null;
+}
+
+export type ActorType = 'citizen' | 'staff' | 'api_key' | 'system';
+export interface EventTable {
+  streamId: string;
+  seq: number;
+  caseId: string | null;
+  kind: string;
+  public: boolean;
+  actorType: ActorType;
+  actorId: string | null;
+  data: ColumnType<Record<string, unknown>, string, never>;
+  createdAt: ColumnType<Date, string, never>;
+  prevHash: string;
+  hash: string;
+}
+
+export type CaseRow = Selectable<CaseTable>;
+export type NewCase = Insertable<CaseTable>;
+export type StaffUser = Selectable<StaffUserTable>;
+export type EventRow = Selectable<EventTable>;

@@ -1,0 +1,95 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config.ts';
+import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
+import type { Secrets } from '../core/security/secrets.ts';
+import type { Db } from '../db/open-database.ts';
+import { authGuards } from './authenticate.ts';
+import { installErrorHandling } from './handle-errors.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { publicCaseRoutes } from './routes/public-cases.ts';
+import { staffCaseRoutes } from './routes/staff-cases.ts';
+import { installValidation } from './validation.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface AppDeps {
+  db: Db;
+  databaseKind: string;
+  config: Config;
+  reference: ReferenceCache;
+  secrets: Secrets;
+  now: () => Date;
+  policy: { idleMinutes: number; maxHours: number; maxFailures: number; lockMinutes: number };
+  reopenWindowDays: number;
+  guards: ReturnType<typeof authGuards>;
+}
+
+export type AppInputs = Omit<AppDeps, 'guards' | 'policy' | 'reopenWindowDays'>;
+
+export async function buildApp(inputs: AppInputs, options: { logger?: boolean | object } = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 256 * 1024,
+    trustProxy: inputs.config.trustProxy,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const c = inputs.config;
+  const deps: AppDeps = {
+    ...inputs,
+    policy: {
+      idleMinutes: c.sessionIdleMinutes,
+      maxHours: c.sessionMaxHours,
+      maxFailures: c.loginMaxFailures,
+      lockMinutes: c.loginLockMinutes,
+    },
+    reopenWindowDays: c.reopenWindowDays,
+    guards: undefined as unknown as ReturnType<typeof authGuards>,
+  };
+  deps.guards = authGuards(deps);
+
+  installValidation(app);
+  installErrorHandling(app);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionScope', null);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Baraza API',
+        version: '1',
+        description:
+          'Citizen feedback for government: submit and track cases, and work them as staff. Errors are always { "error": { "code", "message", "details" } }.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'baraza_session' },
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An agency API key, bz_...' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  healthRoutes(app, deps);
+  publicCaseRoutes(app, deps);
+  authRoutes(app, deps, deps.guards);
+  staffCaseRoutes(app, deps, deps.guards);
+  adminRoutes(app, deps, deps.guards);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,88 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type FieldProblem } from '../core/errors.ts';
+import { pickLanguage, translator } from '../i18n/index.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  invalid_reference: 400,
+  not_found: 404,
+  unauthenticated: 401,
+  totp_required: 401,
+  forbidden: 403,
+  conflict: 409,
+  invalid_transition: 409,
+  transfer_limit: 409,
+  rate_limited: 429,
+  locked: 423,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: unknown };
+}
+
+/**
+ * The only place that turns errors into HTTP: AppError by its code, Fastify's own request errors
+ * (validation, JSON, size, media type) into the same shape, and anything else into a 500 that
+ * says nothing about the inside. Messages are in the language the request asked for.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const t = translator(languageOf(request));
+    if (error instanceof AppError) {
+      const message = error.key ? t(`errors.${error.key.id}`, error.key.values ?? {}) : error.message;
+      return send(reply, STATUS[error.code], error.code, message, error.details);
+    }
+    if (error.validation) {
+      const problems: FieldProblem[] = error.validation.map((v) => ({
+        field: fieldOf(error.validationContext, v.instancePath, v.params),
+        problem: v.message ?? 'is not valid',
+      }));
+      const list = problems.map((p) => `${p.field} ${p.problem}`).join('; ');
+      return send(reply, 400, 'invalid_input', t('errors.invalid_input', { problems: list }), problems);
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(reply, 400, 'malformed_json', t('errors.malformed_json'), { reason: error.message });
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, 413, 'payload_too_large', t('errors.payload_too_large'), {});
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, 415, 'unsupported_media_type', t('errors.unsupported_media_type'), {});
+    }
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return send(reply, 400, 'malformed_json', t('errors.malformed_json'), {});
+    }
+    if (error.statusCode === 429) return send(reply, 429, 'rate_limited', t('errors.rate_limited'), {});
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(reply, error.statusCode, 'bad_request', t('errors.bad_request'), {});
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, 500, 'internal', t('errors.internal'), {});
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, 404, 'not_found', translator(languageOf(request))('errors.route_not_found'), {
+      method: request.method,
+      url: request.url.split('?')[0],
+    }),
+  );
+}
+
+function send(reply: FastifyReply, status: number, code: string, message: string, details: unknown) {
+  return reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
+}
+
+export function languageOf(request: FastifyRequest): 'en' | 'sw' {
+  const query = request.query as Record<string, unknown> | undefined;
+  const lang = typeof query?.lang === 'string' ? query.lang : undefined;
+  return pickLanguage(lang, request.headers['accept-language']);
+}
+
+/** Names the field an ajv error is about, as a dotted path a person can read: citizen.phone. */
+function fieldOf(context: string | undefined, instancePath: string, params: Record<string, unknown>): string {
+  const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const child = (params.missingProperty ?? params.additionalProperty) as string | undefined;
+  const full = [path, child].filter(Boolean).join('.');
+  const part = context === 'body' ? '' : `${context ?? ''}:`;
+  return full ? `${part}${full}` : context || 'body';
+}

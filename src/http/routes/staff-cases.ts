@@ -1,0 +1,187 @@
+import { Type } from 'typebox';
+import { getCaseDetail } from '../../core/cases/get-case-detail.ts';
+import { listQueue } from '../../core/cases/list-queue.ts';
+import { mergeCases } from '../../core/cases/merge-cases.ts';
+import { formatReference } from '../../core/cases/reference.ts';
+import {
+  addInternalNote,
+  assignCase,
+  changePriority,
+  changeStatus,
+  respondToCitizen,
+} from '../../core/cases/staff-actions.ts';
+import { transferCase } from '../../core/cases/transfer-case.ts';
+import type { Principal } from '../../core/access/principal.ts';
+import type { App, AppDeps } from '../build-app.ts';
+import {
+  CaseTypeSchema,
+  ChannelSchema,
+  closed,
+  literals,
+  Nullable,
+  PrioritySchema,
+  ReferenceParams,
+  StatusSchema,
+  Text,
+  withErrors,
+} from '../schemas.ts';
+
+const QueueItem = Type.Object({
+  id: Type.String(),
+  reference: Type.String(),
+  type: CaseTypeSchema,
+  channel: ChannelSchema,
+  status: StatusSchema,
+  priority: PrioritySchema,
+  agencyCode: Nullable(Type.String()),
+  queue: Type.String(),
+  sealed: Type.Boolean(),
+  countyCode: Nullable(Type.String()),
+  assigneeId: Nullable(Type.String()),
+  summary: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+const QueueQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Array(StatusSchema, { maxItems: 9 })),
+    type: Type.Optional(CaseTypeSchema),
+    channel: Type.Optional(ChannelSchema),
+    priority: Type.Optional(PrioritySchema),
+    county: Type.Optional(Type.String({ pattern: '^\\d{2}$' })),
+    serviceId: Type.Optional(Text(80)),
+    assignee: Type.Optional(Type.String({ pattern: '^(me|none|[0-9a-f-]{36})$' })),
+    sealed: Type.Optional(Type.Boolean()),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    q: Type.Optional(Text(200)),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+    cursor: Type.Optional(Text(200)),
+  },
+  closed,
+);
+
+const CaseDetailSchema = Type.Object({
+  case: Type.Record(Type.String(), Type.Unknown()),
+  citizen: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  timeline: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const Done = Type.Object({ reference: Type.String() }, { additionalProperties: true });
+
+export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): void {
+  const tags = ['staff: cases'];
+  const preHandler = guards.requireStaff();
+  const who = (principal: Principal | null): Principal => {
+    if (!principal) throw new Error('unreachable: guarded route');
+    return principal;
+  };
+
+  app.get(
+    '/api/v1/staff/cases',
+    {
+      preHandler,
+      schema: {
+        tags,
+        summary: "List the cases you may see, newest first, with filters and keyset paging",
+        querystring: QueueQuery,
+        response: withErrors({ 200: Type.Object({ items: Type.Array(QueueItem), nextCursor: Nullable(Type.String()) }) }),
+      },
+    },
+    async (request) => {
+      const { limit, cursor, from, to, ...filters } = request.query;
+      const page = await listQueue(
+        deps.db,
+        who(request.principal),
+        { ...filters, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined },
+        { limit, cursor },
+      );
+      return {
+        items: page.items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString() })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/staff/cases/:reference',
+    {
+      preHandler,
+      schema: {
+        tags,
+        summary: 'A case with its full timeline, public and internal',
+        params: ReferenceParams,
+        response: withErrors({ 200: CaseDetailSchema }),
+      },
+    },
+    async (request) => {
+      const detail = await getCaseDetail(deps.db, who(request.principal), request.params.reference);
+      return { ...detail, case: { ...detail.case, referenceDisplay: formatReference(detail.case.reference) } };
+    },
+  );
+
+  const action = <B>(
+    path: string,
+    summary: string,
+    body: ReturnType<typeof Type.Object>,
+    run: (principal: Principal, reference: string, body: B) => Promise<object>,
+  ) =>
+    app.post(
+      `/api/v1/staff/cases/:reference/${path}`,
+      { preHandler, schema: { tags, summary, params: ReferenceParams, body, response: withErrors({ 200: Done }) } },
+      async (request) => {
+        const result = await run(who(request.principal), request.params.reference, request.body as B);
+        return { reference: request.params.reference.replace(/[\s\-.]/g, ''), ...result };
+      },
+    );
+
+  action<{ userId?: string | null }>(
+    'assign',
+    'Claim the case (no userId), give it to a colleague (supervisors), or unassign it (userId null)',
+    Type.Object({ userId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))) }, closed),
+    (p, ref, body) => assignCase(deps, p, ref, body.userId),
+  );
+  action<{ message: string }>(
+    'notes',
+    'Add an internal note (never shown to the citizen)',
+    Type.Object({ message: Text(5000) }, closed),
+    (p, ref, body) => addInternalNote(deps, p, ref, body.message),
+  );
+  action<{ message: string }>(
+    'responses',
+    'Respond to the citizen (public)',
+    Type.Object({ message: Text(5000) }, closed),
+    (p, ref, body) => respondToCitizen(deps, p, ref, body.message),
+  );
+  action<{ status: 'acknowledged' | 'in_progress' | 'awaiting_citizen' | 'resolved' | 'closed'; message?: string }>(
+    'status',
+    'Change the status; resolving or asking the citizen for information needs a message, shown to them',
+    Type.Object(
+      {
+        status: literals(['acknowledged', 'in_progress', 'awaiting_citizen', 'resolved', 'closed'] as const),
+        message: Type.Optional(Text(5000)),
+      },
+      closed,
+    ),
+    (p, ref, body) => changeStatus(deps, p, ref, body.status, body.message),
+  );
+  action<{ priority: 'P1' | 'P2' | 'P3' | 'P4'; reason: string }>(
+    'priority',
+    'Change the priority, with the reason',
+    Type.Object({ priority: PrioritySchema, reason: Text(1000) }, closed),
+    (p, ref, body) => changePriority(deps, p, ref, body.priority, body.reason),
+  );
+  action<{ agencyCode: string; reason: string }>(
+    'transfer',
+    'Transfer a misdirected case to the agency that should own it (at most 3 times; then the clearing-house supervisor decides)',
+    Type.Object({ agencyCode: Text(20), reason: Text(1000) }, closed),
+    (p, ref, body) => transferCase(deps, p, ref, body.agencyCode, body.reason),
+  );
+  action<{ intoReference: string; reason?: string }>(
+    'merge',
+    'Merge this case, a duplicate, into another case',
+    Type.Object({ intoReference: Text(40), reason: Type.Optional(Text(1000)) }, closed),
+    (p, ref, body) => mergeCases(deps, p, ref, body.intoReference, body.reason),
+  );
+}

@@ -1,0 +1,41 @@
+import { createInstance, type TFunction } from 'i18next';
+import type { Language } from '../db/schema.ts';
+import en from './en.json' with { type: 'json' };
+import sw from './sw.json' with { type: 'json' };
+
+export const LANGUAGES: readonly Language[] = ['en', 'sw'];
+
+const i18n = createInstance();
+// initImmediate false: the catalogues are in memory, so init completes before this module returns.
+await i18n.init({
+  resources: { en: { translation: en }, sw: { translation: sw } },
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  showSupportNotice: false,
+  interpolation: { escapeValue: false },
+});
+
+export function translator(language: Language): TFunction {
+  return i18n.getFixedT(language);
+}
+
+export function hasKey(key: string): boolean {
+  return i18n.exists(key);
+}
+
+/** Picks English or Kiswahili from an explicit choice, else from Accept-Language (sw wins only if preferred). */
+export function pickLanguage(explicit: string | undefined, acceptLanguage: string | undefined): Language {
+  if (explicit === 'sw' || explicit === 'en') return explicit;
+  if (!acceptLanguage) return 'en';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { lang: tag.toLowerCase().slice(0, 2), q: q ? Number(q.trim().slice(2)) : 1 };
+    })
+    .filter((entry) => entry.lang === 'sw' || entry.lang === 'en')
+    .sort((a, b) => b.q - a.q);
+  return ranked[0]?.lang === 'sw' ? 'sw' : 'en';
+}
