@@ -19,8 +19,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir} (no fsync: for trying, development and small sites)`;
-  app.log.info(`Baraza is ready on http://localhost:${config.port} (database: ${where}); API docs at /api/docs`);
+  const where = config.databaseUrl
+    ? 'PostgreSQL'
+    : `embedded PGlite in ${config.dataDir} (no fsync: for trying, development and small sites)`;
+  app.log.info(
+    `Baraza is ready on http://localhost:${config.port} (database: ${where}); API docs at /api/docs`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -18,7 +18,10 @@ export async function prepare(config: Config, options: { logger?: boolean | obje
   try {
     await migrate(database.db);
     await loadReferenceData(database.db);
-    const [reference, secrets] = await Promise.all([ReferenceCache.load(database.db), loadSecrets(database.db)]);
+    const [reference, secrets] = await Promise.all([
+      ReferenceCache.load(database.db),
+      loadSecrets(database.db),
+    ]);
     const app = await buildApp(
       { db: database.db, databaseKind: database.kind, config, reference, secrets, now: () => new Date() },
       options,

@@ -17,7 +17,9 @@ before(async () => {
   const officer = await signedInStaff(ctx, 'officer', 'DIS');
   for (let i = 0; i < 3; i++) {
     const { reference } = await submitCase(ctx);
-    await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/notes`, { message: `note ${i}` });
+    await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/notes`, {
+      message: `note ${i}`,
+    });
   }
 });
 after(() => ctx.close());
@@ -45,7 +47,9 @@ test('an untouched log verifies, and an edited event is reported as the first br
     .select(['streamId', 'seq'])
     .where('kind', '=', 'case.note_added')
     .executeTakeFirstOrThrow();
-  await tamper(sql`UPDATE events SET data = '{"message":"nothing to see"}' WHERE stream_id = ${victim.streamId} AND seq = ${victim.seq}`);
+  await tamper(
+    sql`UPDATE events SET data = '{"message":"nothing to see"}' WHERE stream_id = ${victim.streamId} AND seq = ${victim.seq}`,
+  );
   const result = await verifyAudit(ctx.database.db);
   assert.equal(result.ok, false);
   assert.ok(!result.ok && result.streamId === victim.streamId && result.seq === victim.seq);
@@ -81,7 +85,9 @@ test('`npx baraza audit verify` says OK, then names the broken link after an edi
     const handle = await openDatabase({ dataDir });
     await handle.db.transaction().execute(async (trx) => {
       await sql`ALTER TABLE events DISABLE TRIGGER USER`.execute(trx);
-      await sql`UPDATE events SET public = NOT public WHERE seq = 2 AND case_id IS NOT NULL AND stream_id = (SELECT min(stream_id) FROM events WHERE seq = 2 AND case_id IS NOT NULL)`.execute(trx);
+      await sql`UPDATE events SET public = NOT public WHERE seq = 2 AND case_id IS NOT NULL AND stream_id = (SELECT min(stream_id) FROM events WHERE seq = 2 AND case_id IS NOT NULL)`.execute(
+        trx,
+      );
       await sql`ALTER TABLE events ENABLE TRIGGER USER`.execute(trx);
     });
     await handle.close();

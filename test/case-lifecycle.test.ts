@@ -25,15 +25,30 @@ describe('a case from submission to closure', () => {
     assert.equal(agency.code, 'DIS');
     assert.equal((await staff(reference, 'assign', {})).statusCode, 200);
     assert.equal((await staff(reference, 'status', { status: 'acknowledged' })).statusCode, 200);
-    assert.equal((await staff(reference, 'notes', { message: 'Checked the file at Nyayo House' })).statusCode, 200);
-    const ask = await staff(reference, 'status', { status: 'awaiting_citizen', message: 'Please send your application number' });
+    assert.equal(
+      (await staff(reference, 'notes', { message: 'Checked the file at Nyayo House' })).statusCode,
+      200,
+    );
+    const ask = await staff(reference, 'status', {
+      status: 'awaiting_citizen',
+      message: 'Please send your application number',
+    });
     assert.equal(ask.statusCode, 200, ask.body);
     const reply = await citizen(reference, 'replies', { pin, message: 'It is DIS-2026-55123' });
     assert.deepEqual(reply.json(), { reference, status: 'in_progress' });
-    assert.equal((await staff(reference, 'responses', { message: 'Your passport is printed.' })).statusCode, 200);
-    const resolve = await staff(reference, 'status', { status: 'resolved', message: 'Collect it at Nyayo House, counter 4' });
+    assert.equal(
+      (await staff(reference, 'responses', { message: 'Your passport is printed.' })).statusCode,
+      200,
+    );
+    const resolve = await staff(reference, 'status', {
+      status: 'resolved',
+      message: 'Collect it at Nyayo House, counter 4',
+    });
     assert.equal(resolve.statusCode, 200);
-    assert.equal((await citizen(reference, 'rating', { pin, rating: 4, comment: 'Slow but sorted' })).statusCode, 200);
+    assert.equal(
+      (await citizen(reference, 'rating', { pin, rating: 4, comment: 'Slow but sorted' })).statusCode,
+      200,
+    );
     assert.equal((await staff(reference, 'status', { status: 'closed' })).statusCode, 200);
 
     const seen = track(reference);
@@ -52,7 +67,10 @@ describe('a case from submission to closure', () => {
     const detail = await asStaff(ctx, officer.cookie, 'GET', `/api/v1/staff/cases/${reference}`);
     const timeline = detail.json().timeline as { kind: string; public: boolean; actorName: string | null }[];
     assert.ok(timeline.some((e) => e.kind === 'case.note_added' && !e.public));
-    assert.ok(timeline.some((e) => e.actorName === `officer of DIS`), 'staff see who did what');
+    assert.ok(
+      timeline.some((e) => e.actorName === `officer of DIS`),
+      'staff see who did what',
+    );
   });
 
   test('an anonymous case is tracked only with its PIN', async () => {
@@ -79,7 +97,10 @@ describe('a case from submission to closure', () => {
     for (const { reference } of [first, second]) {
       await staff(reference, 'status', { status: 'resolved', message: 'Done' });
     }
-    const reopened = await citizen(first.reference, 'reopen', { pin: first.pin, reason: 'I still have no passport' });
+    const reopened = await citizen(first.reference, 'reopen', {
+      pin: first.pin,
+      reason: 'I still have no passport',
+    });
     assert.deepEqual(reopened.json(), { reference: first.reference, status: 'reopened' });
     ctx.clock.now = new Date(ctx.clock.now.getTime() + 31 * 86_400_000);
     try {
@@ -93,7 +114,10 @@ describe('a case from submission to closure', () => {
 
   test('a withdrawn case stays withdrawn', async () => {
     const { reference, pin } = await submitCase(ctx);
-    assert.equal((await citizen(reference, 'withdraw', { pin, reason: 'Sorted at the counter' })).json().status, 'withdrawn');
+    assert.equal(
+      (await citizen(reference, 'withdraw', { pin, reason: 'Sorted at the counter' })).json().status,
+      'withdrawn',
+    );
     const again = await citizen(reference, 'withdraw', { pin });
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, 'invalid_transition');
@@ -113,11 +137,17 @@ describe('a case from submission to closure', () => {
   test('a duplicate is merged into the case that goes on', async () => {
     const original = await submitCase(ctx);
     const duplicate = await submitCase(ctx);
-    const merged = await staff(duplicate.reference, 'merge', { intoReference: original.reference, reason: 'Same passport' });
+    const merged = await staff(duplicate.reference, 'merge', {
+      intoReference: original.reference,
+      reason: 'Same passport',
+    });
     assert.equal(merged.statusCode, 200, merged.body);
     const seen = (await track(duplicate.reference)).json();
     assert.equal(seen.status, 'merged');
-    assert.equal((await staff(original.reference, 'merge', { intoReference: duplicate.reference })).statusCode, 409);
+    assert.equal(
+      (await staff(original.reference, 'merge', { intoReference: duplicate.reference })).statusCode,
+      409,
+    );
   });
 
   test('the queue lists the agency cases newest first and pages without repeats', async () => {
@@ -138,7 +168,9 @@ describe('a case from submission to closure', () => {
       cursor = page.nextCursor;
     } while (cursor);
     assert.ok(seen.size >= 5);
-    const filtered = (await asStaff(ctx, officer.cookie, 'GET', '/api/v1/staff/cases?status=withdrawn&limit=100')).json();
+    const filtered = (
+      await asStaff(ctx, officer.cookie, 'GET', '/api/v1/staff/cases?status=withdrawn&limit=100')
+    ).json();
     assert.ok(filtered.items.every((i: { status: string }) => i.status === 'withdrawn'));
   });
 });

@@ -8,11 +8,23 @@ before(async () => {
 });
 after(() => ctx.close());
 
-const body = { type: 'complaint', description: 'The KRA iTax portal rejects my nil return', agencyCode: 'KRA', county: 'Nairobi' };
+const body = {
+  type: 'complaint',
+  description: 'The KRA iTax portal rejects my nil return',
+  agencyCode: 'KRA',
+  county: 'Nairobi',
+};
 const submit = (key: string, payload: object = body) =>
   ctx.app.inject({ method: 'POST', url: '/api/v1/cases', headers: { 'idempotency-key': key }, payload });
 const countCases = async () =>
-  Number((await ctx.database.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await ctx.database.db
+        .selectFrom('cases')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 test('a retried submission with the same Idempotency-Key returns the first case and makes no second one', async () => {
   const before = await countCases();

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatReference, generateReference, parseReference, REFERENCE_LENGTH } from '../src/core/cases/reference.ts';
+import {
+  formatReference,
+  generateReference,
+  parseReference,
+  REFERENCE_LENGTH,
+} from '../src/core/cases/reference.ts';
 import { AppError } from '../src/core/errors.ts';
 
 const DIGITS = '23456789';
@@ -28,7 +33,10 @@ test('every single mistyped digit is caught by the check digit', () => {
       for (const d of DIGITS) {
         if (d === ref[i]) continue;
         const typo = ref.slice(0, i) + d + ref.slice(i + 1);
-        assert.throws(() => parseReference(typo), (e: unknown) => e instanceof AppError && e.code === 'invalid_reference');
+        assert.throws(
+          () => parseReference(typo),
+          (e: unknown) => e instanceof AppError && e.code === 'invalid_reference',
+        );
       }
     }
   }

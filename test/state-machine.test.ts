@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertTransition, canTransition, listTransitions, OPEN_STATUSES } from '../src/core/cases/state-machine.ts';
+import {
+  assertTransition,
+  canTransition,
+  listTransitions,
+  OPEN_STATUSES,
+} from '../src/core/cases/state-machine.ts';
 import { CASE_STATUSES } from '../src/db/schema.ts';
 
 test('withdrawn and merged are final: nothing leaves them', () => {
@@ -26,6 +31,9 @@ test('an illegal transition is refused with what is allowed instead', () => {
   assert.throws(
     () => assertTransition('resolved', 'in_progress', 'staff'),
     (e: unknown) =>
-      e instanceof Error && /cannot become in_progress; it can become: closed/.test(e.message) && 'code' in e && e.code === 'invalid_transition',
+      e instanceof Error &&
+      /cannot become in_progress; it can become: closed/.test(e.message) &&
+      'code' in e &&
+      e.code === 'invalid_transition',
   );
 });

@@ -36,18 +36,36 @@ test('a case transferred three times goes to the clearing house supervisor on th
   const fourth = await transfer(officers.NPS as SignedInStaff, reference, 'DIS');
   assert.equal(fourth.statusCode, 200);
   assert.deepEqual(
-    { agencyCode: fourth.json().agencyCode, queue: fourth.json().queue, limitReached: fourth.json().limitReached },
+    {
+      agencyCode: fourth.json().agencyCode,
+      queue: fourth.json().queue,
+      limitReached: fourth.json().limitReached,
+    },
     { agencyCode: 'CLR', queue: 'supervisor', limitReached: true },
   );
 
   // NPS no longer sees it; the clearing-house supervisor does, with every reason on record.
-  const gone = await asStaff(ctx, (officers.NPS as SignedInStaff).cookie, 'GET', `/api/v1/staff/cases/${reference}`);
+  const gone = await asStaff(
+    ctx,
+    (officers.NPS as SignedInStaff).cookie,
+    'GET',
+    `/api/v1/staff/cases/${reference}`,
+  );
   assert.equal(gone.statusCode, 404);
-  const detail = (await asStaff(ctx, clearingSupervisor.cookie, 'GET', `/api/v1/staff/cases/${reference}`)).json();
+  const detail = (
+    await asStaff(ctx, clearingSupervisor.cookie, 'GET', `/api/v1/staff/cases/${reference}`)
+  ).json();
   assert.equal(detail.case.queue, 'supervisor');
   assert.equal(detail.case.transferCount, 3);
-  const reasons = detail.timeline.filter((e: { kind: string }) => e.kind.startsWith('case.transfer')).map((e: { data: { reason: string } }) => e.data.reason);
-  assert.deepEqual(reasons, ['Not ours: this is for KRA', 'Not ours: this is for BRS', 'Not ours: this is for NPS', 'Not ours: this is for DIS']);
+  const reasons = detail.timeline
+    .filter((e: { kind: string }) => e.kind.startsWith('case.transfer'))
+    .map((e: { data: { reason: string } }) => e.data.reason);
+  assert.deepEqual(reasons, [
+    'Not ours: this is for KRA',
+    'Not ours: this is for BRS',
+    'Not ours: this is for NPS',
+    'Not ours: this is for DIS',
+  ]);
 
   // The supervisor decides where it belongs, beyond the limit.
   const decided = await transfer(clearingSupervisor, reference, 'DIS');
@@ -62,7 +80,9 @@ test('the citizen sees where the case went but not the internal reason', async (
   const seen = (await ctx.app.inject({ method: 'GET', url: `/api/v1/cases/${reference}` })).json();
   assert.equal(seen.agency.code, 'KRA');
   assert.equal(seen.status, 'new');
-  assert.ok(seen.timeline.some((e: { kind: string; agency?: string }) => e.kind === 'case.transferred' && e.agency));
+  assert.ok(
+    seen.timeline.some((e: { kind: string; agency?: string }) => e.kind === 'case.transferred' && e.agency),
+  );
   assert.ok(!JSON.stringify(seen).includes('Not ours'));
 });
 

@@ -18,7 +18,9 @@ import { STAFF_ROLES, type StaffRole } from '../db/schema.ts';
  * on PostgreSQL or PGlite: with PGlite it connects to the running server's database socket when
  * there is one (see db/open-database.ts), else it opens the files itself.
  */
-async function withDatabase<T>(run: (handle: DatabaseHandle, reference: ReferenceCache) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  run: (handle: DatabaseHandle, reference: ReferenceCache) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -30,7 +32,11 @@ async function withDatabase<T>(run: (handle: DatabaseHandle, reference: Referenc
   }
 }
 
-const deps = (handle: DatabaseHandle, reference: ReferenceCache) => ({ db: handle.db, reference, now: () => new Date() });
+const deps = (handle: DatabaseHandle, reference: ReferenceCache) => ({
+  db: handle.db,
+  reference,
+  now: () => new Date(),
+});
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -64,7 +70,11 @@ program
   .action((options: { email: string; name: string; password?: string }) =>
     withDatabase(async (h, reference) => {
       const password = options.password ?? generatedPassword();
-      const user = await createStaffUser(deps(h, reference), SYSTEM_ACTOR, { ...options, role: 'sysadmin', password });
+      const user = await createStaffUser(deps(h, reference), SYSTEM_ACTOR, {
+        ...options,
+        role: 'sysadmin',
+        password,
+      });
       console.log(`created sysadmin ${user.email}`);
       if (!options.password) console.log(`password (shown once): ${password}`);
     }),
@@ -100,7 +110,10 @@ program
   .requiredOption('--name <name>', 'what the key is for, e.g. "KRA back office"')
   .action((options: { agency: string; name: string }) =>
     withDatabase(async (h, reference) => {
-      const key = await createApiKey(deps(h, reference), SYSTEM_ACTOR, { agencyCode: options.agency, name: options.name });
+      const key = await createApiKey(deps(h, reference), SYSTEM_ACTOR, {
+        agencyCode: options.agency,
+        name: options.name,
+      });
       console.log(`created API key ${key.prefix} for ${key.agencyCode}`);
       console.log(`key (shown once): ${key.key}`);
     }),

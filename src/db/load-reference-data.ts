@@ -89,33 +89,29 @@ function fingerprint(files: Record<ReferenceFile, Buffer>): string {
 }
 
 async function writeAll(trx: Trx, files: Record<ReferenceFile, Buffer>): Promise<ReferenceDataCounts> {
+  const counties = countyRows(files['counties.csv']);
   const ministries = ministryRows(files['ministries.csv']);
   const agencies = agencyRows(files['agencies.csv'], new Set(ministries.map((m) => m.id)));
-  const counts = {
-    counties: await upsert(trx, 'counties', 'code', countyRows(files['counties.csv']), [
-      'isoCode',
-      'name',
-      'capital',
-    ]),
-    ministries: await upsert(trx, 'ministries', 'id', ministries, ['name', 'description']),
-    agencies: await upsert(trx, 'agencies', 'id', agencies, ['name', 'ministryId', 'description', 'url']),
-    services: await upsert(trx, 'services', 'id', serviceRows(files['services.csv']), [
-      'agencyId',
-      'name',
-      'url',
-      'ecitizenId',
-    ]),
-  };
+  const services = serviceRows(files['services.csv']);
+  const catalogueServices = pilotServiceRows();
+  const categories = pilotCategoryRows();
+
+  await upsert(trx, 'counties', 'code', counties, ['isoCode', 'name', 'capital']);
+  await upsert(trx, 'ministries', 'id', ministries, ['name', 'description']);
+  await upsert(trx, 'agencies', 'id', agencies, ['name', 'ministryId', 'description', 'url']);
+  await upsert(trx, 'services', 'id', services, ['agencyId', 'name', 'url', 'ecitizenId']);
   const pilotIds = await upsertPilotAgencies(trx);
+  const catalogue = ['agencyId', 'code', 'name', 'nameSw'] as const;
+  await upsert(trx, 'services', 'id', catalogueServices, [...catalogue, 'url', 'ecitizenId']);
+  await upsert(trx, 'categories', 'id', categories, catalogue);
+
   const directoryIds = new Set(agencies.map((a) => a.id));
-  const catalogueColumns = ['agencyId', 'code', 'name', 'nameSw'] as const;
   return {
-    ...counts,
-    agencies: counts.agencies + pilotIds.filter((id) => !directoryIds.has(id)).length,
-    services:
-      counts.services +
-      (await upsert(trx, 'services', 'id', pilotServiceRows(), [...catalogueColumns, 'url', 'ecitizenId'])),
-    categories: await upsert(trx, 'categories', 'id', pilotCategoryRows(), catalogueColumns),
+    counties: counties.length,
+    ministries: ministries.length,
+    agencies: agencies.length + pilotIds.filter((id) => !directoryIds.has(id)).length,
+    services: services.length + catalogueServices.length,
+    categories: categories.length,
   };
 }
 
@@ -231,7 +227,7 @@ async function upsert<T extends keyof ReferenceTables>(
   key: keyof ReferenceTables[T] & string,
   rows: readonly Insertable<ReferenceTables[T]>[],
   update: readonly (keyof ReferenceTables[T] & string)[],
-): Promise<number> {
+): Promise<void> {
   // Kysely cannot type a table chosen at run time; the signature checks tables and columns instead.
   const loose = trx as unknown as LooseDb;
   const columns: readonly string[] = update;
@@ -246,7 +242,6 @@ async function upsert<T extends keyof ReferenceTables>(
       )
       .execute();
   }
-  return rows.length;
 }
 
 /**

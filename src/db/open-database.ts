@@ -35,7 +35,13 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 }
 
 function wrap(pool: pg.Pool, kind: DatabaseHandle['kind'], onClose: () => Promise<void>): DatabaseHandle {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  // An idle connection can die under us (server restart, failover, administrator). The pool drops
+  // it and the next query opens a new one; without this listener the error would end the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
   return {
     db,
     pool,
@@ -71,12 +77,20 @@ async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
   if (!memory) {
     const owner = readOwner(lockFile);
     if (owner) {
-      const pool = new pg.Pool({ host: owner.socketDir, port: 5432, max: 2, user: 'postgres', database: 'postgres' });
+      const pool = new pg.Pool({
+        host: owner.socketDir,
+        port: 5432,
+        max: 2,
+        user: 'postgres',
+        database: 'postgres',
+      });
       return wrap(pool, 'pglite-client', async () => {});
     }
     // Exclusive create: if two processes race, one wins and the other retries as a client.
     try {
-      fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, socketDir } satisfies Ownership), { flag: 'wx' });
+      fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, socketDir } satisfies Ownership), {
+        flag: 'wx',
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return openEmbedded(options);
       throw error;

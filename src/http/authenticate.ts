@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../core/access/principal.ts';
 import { AppError } from '../core/errors.ts';
-import type { StaffRole } from '../db/schema.ts';
 import { authenticateApiKey } from '../core/staff/api-keys.ts';
 import { resolveSession, type SessionScope } from '../core/staff/sessions.ts';
+import type { StaffRole } from '../db/schema.ts';
 import type { AppDeps } from './build-app.ts';
 
 export const SESSION_COOKIE = 'baraza_session';
@@ -25,7 +25,8 @@ export function authGuards(deps: AppDeps) {
     const bearer = request.headers.authorization;
     if (bearer?.startsWith('Bearer ')) {
       request.principal = (await authenticateApiKey(deps.db, bearer.slice(7).trim())) ?? null;
-      if (!request.principal) throw new AppError('unauthenticated', 'The API key is not valid or has been revoked');
+      if (!request.principal)
+        throw new AppError('unauthenticated', 'The API key is not valid or has been revoked');
       request.sessionScope = 'full';
       return;
     }
@@ -35,12 +36,15 @@ export function authGuards(deps: AppDeps) {
     request.sessionScope = session?.scope ?? null;
   }
 
-  function requireStaff(options: { roles?: readonly StaffRole[]; allowEnrolment?: boolean; people?: boolean } = {}) {
+  function requireStaff(
+    options: { roles?: readonly StaffRole[]; allowEnrolment?: boolean; people?: boolean } = {},
+  ) {
     return async (request: FastifyRequest, _reply: FastifyReply) => {
       await identify(request);
       const principal = request.principal;
       if (!principal) throw new AppError('unauthenticated', 'Sign in first').translatable('unauthenticated');
-      if (options.people && principal.kind !== 'staff') throw new AppError('forbidden', 'This needs a person, not an API key');
+      if (options.people && principal.kind !== 'staff')
+        throw new AppError('forbidden', 'This needs a person, not an API key');
       if (request.sessionScope === 'enrol_totp' && !options.allowEnrolment) {
         throw new AppError('forbidden', 'Set up two-factor authentication before anything else', {
           next: '/api/v1/auth/totp/setup',
@@ -48,7 +52,8 @@ export function authGuards(deps: AppDeps) {
       }
       if (options.roles) {
         const role = principal.kind === 'staff' ? principal.role : undefined;
-        if (!role || !options.roles.includes(role)) throw new AppError('forbidden', 'Your role may not do this');
+        if (!role || !options.roles.includes(role))
+          throw new AppError('forbidden', 'Your role may not do this');
       }
     };
   }

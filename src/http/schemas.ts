@@ -27,7 +27,15 @@ export const ErrorSchema = Type.Object({
 
 /** Error responses every route may give, so the OpenAPI document lists them. */
 export function withErrors<T extends Record<number, TSchema>>(responses: T) {
-  return { ...responses, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
+  return {
+    ...responses,
+    400: ErrorSchema,
+    401: ErrorSchema,
+    403: ErrorSchema,
+    404: ErrorSchema,
+    409: ErrorSchema,
+    429: ErrorSchema,
+  };
 }
 
 export const ReferenceParams = Type.Object(
@@ -35,6 +43,9 @@ export const ReferenceParams = Type.Object(
   closed,
 );
 
-export const AgencySummary = Type.Object({ code: Type.Union([Type.String(), Type.Null()]), name: Type.String() });
+export const AgencySummary = Type.Object({
+  code: Type.Union([Type.String(), Type.Null()]),
+  name: Type.String(),
+});
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

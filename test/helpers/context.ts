@@ -40,9 +40,19 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
     ...handle,
     async close() {
       await handle.close();
+      // pg's pool.end() resolves before its sockets are closed, so the server may still count
+      // them for a moment: wait for them rather than terminate them (which the client would see as an error).
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await cleanup.query(`DROP DATABASE IF EXISTS ${name}`);
+          break;
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       await cleanup.end();
     },
   };
@@ -52,7 +62,10 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const database = await openTestDatabase();
   await migrate(database.db);
   await loadReferenceData(database.db);
-  const [reference, secrets] = await Promise.all([ReferenceCache.load(database.db), loadSecrets(database.db)]);
+  const [reference, secrets] = await Promise.all([
+    ReferenceCache.load(database.db),
+    loadSecrets(database.db),
+  ]);
   const config = loadConfig({
     BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
     BARAZA_RATE_TRACK_PER_MINUTE: '0',
@@ -93,8 +106,13 @@ export interface SignedInStaff {
 }
 
 /** Creates a staff account and signs it in through the real login route. */
-export async function signedInStaff(ctx: TestContext, role: StaffRole, agencyCode?: string): Promise<SignedInStaff> {
-  const email = `${role}.${agencyCode ?? 'sys'}.${randomBytes(4).toString('hex')}@example.go.ke`.toLowerCase();
+export async function signedInStaff(
+  ctx: TestContext,
+  role: StaffRole,
+  agencyCode?: string,
+): Promise<SignedInStaff> {
+  const email =
+    `${role}.${agencyCode ?? 'sys'}.${randomBytes(4).toString('hex')}@example.go.ke`.toLowerCase();
   const user = await createStaffUser(
     { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now },
     SYSTEM_ACTOR,
@@ -108,5 +126,11 @@ export async function signedInStaff(ctx: TestContext, role: StaffRole, agencyCod
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'baraza_session');
   if (!cookie) throw new Error('login set no session cookie');
-  return { id: user.id, email, role, agencyCode: agencyCode ?? null, cookie: `baraza_session=${cookie.value}` };
+  return {
+    id: user.id,
+    email,
+    role,
+    agencyCode: agencyCode ?? null,
+    cookie: `baraza_session=${cookie.value}`,
+  };
 }

@@ -9,7 +9,10 @@ export interface SubmittedCase {
 let counter = 0;
 
 /** Submits a case through the public API; pass fields to override the defaults. */
-export async function submitCase(ctx: TestContext, fields: Record<string, unknown> = {}): Promise<SubmittedCase> {
+export async function submitCase(
+  ctx: TestContext,
+  fields: Record<string, unknown> = {},
+): Promise<SubmittedCase> {
   counter += 1;
   const response = await ctx.app.inject({
     method: 'POST',
@@ -23,11 +26,18 @@ export async function submitCase(ctx: TestContext, fields: Record<string, unknow
       ...fields,
     },
   });
-  if (response.statusCode !== 201) throw new Error(`submit failed (${response.statusCode}): ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`submit failed (${response.statusCode}): ${response.body}`);
   return response.json();
 }
 
 /** Calls a staff route as the given person (their Cookie header). */
-export function asStaff(ctx: TestContext, cookie: string, method: 'GET' | 'POST', url: string, payload?: object) {
+export function asStaff(
+  ctx: TestContext,
+  cookie: string,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: object,
+) {
   return ctx.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
 }

@@ -35,7 +35,8 @@ export function can(principal: Principal, action: CaseAction, kase: CaseScope): 
 }
 
 export function assertCan(principal: Principal, action: CaseAction, kase: CaseScope): void {
-  if (!can(principal, action, kase)) throw forbidden(`Your role may not ${action.replace('_', ' ')} this case`);
+  if (!can(principal, action, kase))
+    throw forbidden(`Your role may not ${action.replace('_', ' ')} this case`);
 }
 
 /** The rows a principal may list: the same rule as can(read), as a filter. */

@@ -3,7 +3,14 @@ import type { Actor } from '../events/append-events.ts';
 
 /** Someone signed in, or an integration holding an agency's API key. */
 export type Principal =
-  | { kind: 'staff'; userId: string; name: string; role: StaffRole; agencyId: string | null; agencyCode: string | null }
+  | {
+      kind: 'staff';
+      userId: string;
+      name: string;
+      role: StaffRole;
+      agencyId: string | null;
+      agencyCode: string | null;
+    }
   | { kind: 'api_key'; keyId: string; agencyId: string; agencyCode: string | null };
 
 export function actorOf(principal: Principal): Actor {

@@ -38,7 +38,7 @@ export interface PilotAgency {
   kind: AgencyKind;
   /** The agency_id in reference/agencies.csv; absent when eCitizen does not list the agency. */
   ecitizenAgencyId?: string;
-  /** Only for agencies eCitizen does not list; otherwise the directory row supplies these. */
+  /** Needed for agencies eCitizen does not list; for one it does, they override the directory's. */
   ministryId?: string;
   description?: string;
   url?: string;
@@ -536,7 +536,7 @@ const MOH: PilotAgency = {
     {
       code: 'sha-claim-rejected',
       name: 'SHA cover refused or claim rejected',
-      nameSw: 'Huduma ya SHA kukataliwa au dai kukataliwa',
+      nameSw: 'Kunyimwa huduma ya SHA au dai kukataliwa',
     },
     { code: 'negligence', name: 'Medical negligence', nameSw: 'Uzembe wa kitabibu' },
   ],

@@ -65,7 +65,13 @@ export class ReferenceCache {
     // people use, which is its capital's (Nairobi); spelling of "Elgeyo-Marakwet" etc. is forgiven.
     const countyMap = new Map<string, CountyRef>();
     for (const { capital, ...county } of counties) {
-      for (const key of [county.code, String(Number(county.code)), county.isoCode, county.name, capital ?? '']) {
+      for (const key of [
+        county.code,
+        String(Number(county.code)),
+        county.isoCode,
+        county.name,
+        capital ?? '',
+      ]) {
         if (key && !countyMap.has(countyKey(key))) countyMap.set(countyKey(key), county);
       }
     }
@@ -125,4 +131,8 @@ export class ReferenceCache {
   }
 }
 
-const countyKey = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/^0+(?=\d)/, '');
+const countyKey = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/^0+(?=\d)/, '');

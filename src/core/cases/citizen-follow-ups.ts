@@ -3,9 +3,9 @@ import type { CaseRow } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, NewEvent } from '../events/append-events.ts';
 import { pinMatches, type Secrets } from '../security/secrets.ts';
-import { assertTransition, isOpen } from './state-machine.ts';
 import { type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
 import { parseReference } from './reference.ts';
+import { assertTransition, isOpen } from './state-machine.ts';
 
 export interface FollowUpDeps {
   db: Db;
@@ -37,7 +37,9 @@ async function asCitizen<T>(
     .executeTakeFirst();
   if (!found || !pinMatches(deps.secrets, found.id, found.pinHash, proof.pin)) {
     // One answer for both, so the PIN check cannot be used to find out which references exist.
-    throw new AppError('forbidden', 'The reference and PIN do not match a case').translatable('proof_mismatch');
+    throw new AppError('forbidden', 'The reference and PIN do not match a case').translatable(
+      'proof_mismatch',
+    );
   }
   const actor: Actor = { type: 'citizen', id: found.citizenId };
   return mutateCase(deps.db, { id: found.id }, actor, deps.now(), decide);
@@ -61,7 +63,9 @@ export function replyToCase(deps: FollowUpDeps, proof: CitizenProof, message: st
 export function rateCase(deps: FollowUpDeps, proof: CitizenProof, rating: number, comment?: string) {
   return asCitizen(deps, proof, (kase) => {
     if (kase.status !== 'resolved' && kase.status !== 'closed') {
-      throw new AppError('invalid_transition', 'A case can be rated once it is resolved', { status: kase.status });
+      throw new AppError('invalid_transition', 'A case can be rated once it is resolved', {
+        status: kase.status,
+      });
     }
     return {
       changes: { rating, ratingComment: comment ?? null },

@@ -7,7 +7,13 @@ import { parseReference } from './reference.ts';
 
 export interface CaseDetail {
   case: Omit<CaseRow, 'pinHash' | 'idempotencyFingerprint'> & { agencyCode: string | null };
-  citizen: { id: string; name: string | null; phone: string | null; email: string | null; preferredLanguage: string } | null;
+  citizen: {
+    id: string;
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    preferredLanguage: string;
+  } | null;
   timeline: {
     seq: number;
     kind: string;
@@ -48,9 +54,20 @@ export async function getCaseDetail(db: Db, principal: Principal, reference: str
     db
       .selectFrom('events as e')
       .leftJoin('staffUsers as u', (join) =>
-        join.on((eb) => eb.and([eb('e.actorType', '=', 'staff'), eb(eb.cast('u.id', 'text'), '=', eb.ref('e.actorId'))])),
+        join.on((eb) =>
+          eb.and([eb('e.actorType', '=', 'staff'), eb(eb.cast('u.id', 'text'), '=', eb.ref('e.actorId'))]),
+        ),
       )
-      .select(['e.seq', 'e.kind', 'e.public', 'e.actorType', 'e.actorId', 'u.name as actorName', 'e.data', 'e.createdAt'])
+      .select([
+        'e.seq',
+        'e.kind',
+        'e.public',
+        'e.actorType',
+        'e.actorId',
+        'u.name as actorName',
+        'e.data',
+        'e.createdAt',
+      ])
       .where('e.caseId', '=', row.id)
       .orderBy('e.seq')
       .execute(),

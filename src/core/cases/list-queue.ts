@@ -91,13 +91,19 @@ export async function listQueue(
   if (filters.q) {
     const words = filters.q.trim();
     query = query.where((eb) =>
-      eb.or([eb('c.reference', '=', words.replace(/[\s-]/g, '')), eb('c.description', 'ilike', `%${escapeLike(words)}%`)]),
+      eb.or([
+        eb('c.reference', '=', words.replace(/[\s-]/g, '')),
+        eb('c.description', 'ilike', `%${escapeLike(words)}%`),
+      ]),
     );
   }
   if (page.cursor) {
     const { createdAt, id } = decodeCursor(page.cursor);
     query = query.where((eb) =>
-      eb.or([eb('c.createdAt', '<', createdAt), eb.and([eb('c.createdAt', '=', createdAt), eb('c.id', '<', id)])]),
+      eb.or([
+        eb('c.createdAt', '<', createdAt),
+        eb.and([eb('c.createdAt', '=', createdAt), eb('c.id', '<', id)]),
+      ]),
     );
   }
   const rows = await query

@@ -1,5 +1,5 @@
-import type { Principal } from '../access/principal.ts';
 import { assertCan } from '../access/case-policy.ts';
+import type { Principal } from '../access/principal.ts';
 import { actorOf } from '../access/principal.ts';
 import { AppError, invalidInput, notFound } from '../errors.ts';
 import { appendEvents } from '../events/append-events.ts';
@@ -43,7 +43,8 @@ export async function mergeCases(
       assertCan(principal, 'merge', kase);
     }
     if (!duplicate || !into) throw notFound('The case');
-    if (!isOpen(duplicate.status)) throw new AppError('invalid_transition', `A ${duplicate.status} case cannot be merged`);
+    if (!isOpen(duplicate.status))
+      throw new AppError('invalid_transition', `A ${duplicate.status} case cannot be merged`);
     if (into.status === 'merged' || into.status === 'withdrawn') {
       throw new AppError('invalid_transition', `A case cannot be merged into a ${into.status} case`);
     }
@@ -54,16 +55,37 @@ export async function mergeCases(
       .execute();
     await trx.updateTable('cases').set({ updatedAt: now }).where('id', '=', into.id).execute();
     const actor = actorOf(principal);
-    await appendEvents(trx, { id: duplicate.id, caseId: duplicate.id }, actor, [
-      {
-        kind: 'case.merged',
-        public: true,
-        data: { before: { status: duplicate.status }, after: { status: 'merged' }, mergedInto: into.reference, reason: reason ?? null },
-      },
-    ], now);
-    await appendEvents(trx, { id: into.id, caseId: into.id }, actor, [
-      { kind: 'case.duplicate_merged', public: false, data: { duplicate: duplicate.reference, reason: reason ?? null } },
-    ], now);
+    await appendEvents(
+      trx,
+      { id: duplicate.id, caseId: duplicate.id },
+      actor,
+      [
+        {
+          kind: 'case.merged',
+          public: true,
+          data: {
+            before: { status: duplicate.status },
+            after: { status: 'merged' },
+            mergedInto: into.reference,
+            reason: reason ?? null,
+          },
+        },
+      ],
+      now,
+    );
+    await appendEvents(
+      trx,
+      { id: into.id, caseId: into.id },
+      actor,
+      [
+        {
+          kind: 'case.duplicate_merged',
+          public: false,
+          data: { duplicate: duplicate.reference, reason: reason ?? null },
+        },
+      ],
+      now,
+    );
     return { reference: duplicate.reference, status: 'merged' as const, mergedInto: into.reference };
   });
 }

@@ -44,5 +44,9 @@ export async function mutateCase<T>(
 
 /** An event recording a status change, public because citizens follow their case by it. */
 export function statusEvent(from: string, to: string, message?: string): NewEvent {
-  return { kind: 'case.status_changed', public: true, data: { before: { status: from }, after: { status: to }, ...(message ? { message } : {}) } };
+  return {
+    kind: 'case.status_changed',
+    public: true,
+    data: { before: { status: from }, after: { status: to }, ...(message ? { message } : {}) },
+  };
 }

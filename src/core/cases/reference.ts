@@ -45,9 +45,10 @@ export function formatReference(reference: string): string {
 export function parseReference(input: string): string {
   const compact = input.replace(/[\s\-.]/g, '');
   if (!/^\d+$/.test(compact)) {
-    throw new AppError('invalid_reference', 'A case reference has only digits, like 4827-3925-648.').translatable(
-      'reference_not_digits',
-    );
+    throw new AppError(
+      'invalid_reference',
+      'A case reference has only digits, like 4827-3925-648.',
+    ).translatable('reference_not_digits');
   }
   if (compact.length !== REFERENCE_LENGTH) {
     throw new AppError(
@@ -56,15 +57,17 @@ export function parseReference(input: string): string {
     ).translatable('reference_length', { expected: REFERENCE_LENGTH, actual: compact.length });
   }
   if (/[01]/.test(compact)) {
-    throw new AppError('invalid_reference', 'A case reference never contains 0 or 1: please check it.').translatable(
-      'reference_zero_one',
-    );
+    throw new AppError(
+      'invalid_reference',
+      'A case reference never contains 0 or 1: please check it.',
+    ).translatable('reference_zero_one');
   }
   const body = compact.slice(0, BODY_LENGTH);
   if (DIGITS[checkValue(body)] !== compact[BODY_LENGTH]) {
-    throw new AppError('invalid_reference', 'This reference has a typing mistake: please check each digit.').translatable(
-      'reference_check',
-    );
+    throw new AppError(
+      'invalid_reference',
+      'This reference has a typing mistake: please check each digit.',
+    ).translatable('reference_check');
   }
   return compact;
 }

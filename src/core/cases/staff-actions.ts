@@ -38,7 +38,8 @@ export function assignCase(deps: StaffDeps, principal: Principal, reference: str
   const target = userId === undefined && principal.kind === 'staff' ? principal.userId : (userId ?? null);
   const claiming = principal.kind === 'staff' && target === principal.userId;
   return asStaff(deps, principal, reference, claiming ? 'work' : 'assign_others', async (kase, trx) => {
-    if (!isOpen(kase.status)) throw new AppError('invalid_transition', `A ${kase.status} case cannot be assigned`);
+    if (!isOpen(kase.status))
+      throw new AppError('invalid_transition', `A ${kase.status} case cannot be assigned`);
     if (target) {
       const assignee = await trx
         .selectFrom('staffUsers')
@@ -47,13 +48,20 @@ export function assignCase(deps: StaffDeps, principal: Principal, reference: str
         .executeTakeFirst();
       const fits = kase.sealed ? assignee?.role === 'oversight' : assignee?.agencyId === kase.agencyId;
       if (!assignee?.active || !fits) {
-        throw invalidInput('userId', 'the assignee must be an active member of the agency that owns the case');
+        throw invalidInput(
+          'userId',
+          'the assignee must be an active member of the agency that owns the case',
+        );
       }
     }
     return {
       changes: { assigneeId: target },
       events: [
-        { kind: 'case.assigned', public: false, data: { before: { assigneeId: kase.assigneeId }, after: { assigneeId: target } } },
+        {
+          kind: 'case.assigned',
+          public: false,
+          data: { before: { assigneeId: kase.assigneeId }, after: { assigneeId: target } },
+        },
       ],
       result: { assigneeId: target },
     };

@@ -17,7 +17,12 @@ const TRANSITIONS: Record<CaseStatus, Partial<Record<CaseStatus, Mover[]>>> = {
     resolved: ['staff'],
     withdrawn: ['citizen'],
   },
-  acknowledged: { in_progress: ['staff'], awaiting_citizen: ['staff'], resolved: ['staff'], withdrawn: ['citizen'] },
+  acknowledged: {
+    in_progress: ['staff'],
+    awaiting_citizen: ['staff'],
+    resolved: ['staff'],
+    withdrawn: ['citizen'],
+  },
   in_progress: { awaiting_citizen: ['staff'], resolved: ['staff'], withdrawn: ['citizen'] },
   awaiting_citizen: {
     in_progress: ['staff', 'citizen'],
@@ -39,7 +44,13 @@ const TRANSITIONS: Record<CaseStatus, Partial<Record<CaseStatus, Mover[]>>> = {
   merged: {},
 };
 
-export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'acknowledged', 'in_progress', 'awaiting_citizen', 'reopened'];
+export const OPEN_STATUSES: readonly CaseStatus[] = [
+  'new',
+  'acknowledged',
+  'in_progress',
+  'awaiting_citizen',
+  'reopened',
+];
 
 export const isOpen = (status: CaseStatus) => OPEN_STATUSES.includes(status);
 
@@ -63,6 +74,10 @@ export function assertTransition(from: CaseStatus, to: CaseStatus, by: Mover): v
 /** Every (from, to, mover) the machine allows, for docs and tests. */
 export function listTransitions(): { from: CaseStatus; to: CaseStatus; by: Mover[] }[] {
   return Object.entries(TRANSITIONS).flatMap(([from, targets]) =>
-    Object.entries(targets).map(([to, by]) => ({ from: from as CaseStatus, to: to as CaseStatus, by: by ?? [] })),
+    Object.entries(targets).map(([to, by]) => ({
+      from: from as CaseStatus,
+      to: to as CaseStatus,
+      by: by ?? [],
+    })),
   );
 }

@@ -26,7 +26,12 @@ export interface SubmitCaseInput {
   attachments?: Attachment[] | undefined;
   anonymous?: boolean | undefined;
   citizen?:
-    | { name?: string | undefined; phone?: string | undefined; email?: string | undefined; language?: Language | undefined }
+    | {
+        name?: string | undefined;
+        phone?: string | undefined;
+        email?: string | undefined;
+        language?: Language | undefined;
+      }
     | undefined;
 }
 
@@ -62,7 +67,8 @@ export async function submitCase(
   const { reference } = deps;
   const problems: FieldProblem[] = [];
   const description = input.description.trim();
-  if (description.length < 5) problems.push({ field: 'description', problem: 'say in a few words what happened' });
+  if (description.length < 5)
+    problems.push({ field: 'description', problem: 'say in a few words what happened' });
 
   const anonymous = input.anonymous === true || !input.citizen;
   if (input.anonymous === true && input.citizen) {
@@ -78,7 +84,10 @@ export async function submitCase(
     }
   }
   if (input.citizen && !anonymous && !phone && !input.citizen.email) {
-    problems.push({ field: 'citizen', problem: 'give a phone number or an e-mail address, or submit anonymously' });
+    problems.push({
+      field: 'citizen',
+      problem: 'give a phone number or an e-mail address, or submit anonymously',
+    });
   }
 
   const named = input.agencyCode ? reference.agency(input.agencyCode) : undefined;
@@ -97,7 +106,8 @@ export async function submitCase(
   }
   if (input.categoryCode) {
     const category = named ? reference.category(named.id, input.categoryCode) : undefined;
-    if (!category) problems.push({ field: 'categoryCode', problem: serviceProblem(input.categoryCode, named) });
+    if (!category)
+      problems.push({ field: 'categoryCode', problem: serviceProblem(input.categoryCode, named) });
     categoryId = category?.id ?? null;
   }
   const county = input.county ? reference.requireCounty(input.county, problems) : undefined;

@@ -79,9 +79,11 @@ export async function trackCase(
   if (!row) throw notFound('A case with this reference').translatable('case_not_found');
   const anonymous = row.citizenId === null;
   if (anonymous) {
-    if (!pin) throw new AppError('unauthenticated', 'This case was sent anonymously: give its tracking PIN to see it').translatable(
-        'pin_required',
-      );
+    if (!pin)
+      throw new AppError(
+        'unauthenticated',
+        'This case was sent anonymously: give its tracking PIN to see it',
+      ).translatable('pin_required');
     if (!pinMatches(deps.secrets, row.id, row.pinHash, pin)) {
       throw new AppError('forbidden', 'The PIN does not match this case').translatable('pin_mismatch');
     }
@@ -101,7 +103,9 @@ export async function trackCase(
     updatedAt: row.updatedAt,
     resolvedAt: row.resolvedAt,
     rating: row.rating,
-    timeline: row.events.map((e) => publicEntry(e.kind, e.data as Record<string, unknown>, new Date(e.createdAt))),
+    timeline: row.events.map((e) =>
+      publicEntry(e.kind, e.data as Record<string, unknown>, new Date(e.createdAt)),
+    ),
   };
 }
 

@@ -34,7 +34,8 @@ export function transferCase(
     throw invalidInput('agencyCode', `${target.name} is not on Baraza yet: refer the case to it instead`);
   }
   return asStaff(deps, principal, reference, 'transfer', (kase) => {
-    if (!isOpen(kase.status)) throw new AppError('invalid_transition', `A ${kase.status} case cannot be transferred`);
+    if (!isOpen(kase.status))
+      throw new AppError('invalid_transition', `A ${kase.status} case cannot be transferred`);
     if (kase.sealed) throw new AppError('forbidden', 'A sealed report stays with the oversight body');
     const from = deps.reference.agencyById(kase.agencyId);
     if (target.id === kase.agencyId && kase.queue === 'main') {
@@ -55,7 +56,12 @@ export function transferCase(
           // The citizen sees where their case went, not the internal reason.
           public: true,
           data: {
-            before: { agencyId: kase.agencyId, status: kase.status, assigneeId: kase.assigneeId, queue: kase.queue },
+            before: {
+              agencyId: kase.agencyId,
+              status: kase.status,
+              assigneeId: kase.assigneeId,
+              queue: kase.queue,
+            },
             after: { agencyId: destination.id, status: 'new', assigneeId: null, queue },
             agencyName: destination.name,
             requestedAgencyId: target.id,

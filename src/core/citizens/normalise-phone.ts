@@ -12,7 +12,10 @@ export function normalisePhone(input: string, field = 'phone'): string {
   const parsed = parsePhoneNumberFromString(candidate, 'KE');
   if (!parsed) throw invalidInput(field, `"${input}" is not a phone number`);
   if (!parsed.isValid()) {
-    throw invalidInput(field, `"${input}" is not a valid phone number (a Kenyan mobile looks like 0712 345 678)`);
+    throw invalidInput(
+      field,
+      `"${input}" is not a valid phone number (a Kenyan mobile looks like 0712 345 678)`,
+    );
   }
   return parsed.number;
 }

@@ -54,7 +54,11 @@ export async function appendEvents(
     return row;
   });
   if (head) {
-    await trx.updateTable('eventStreams').set({ seq, headHash: prevHash }).where('id', '=', stream.id).execute();
+    await trx
+      .updateTable('eventStreams')
+      .set({ seq, headHash: prevHash })
+      .where('id', '=', stream.id)
+      .execute();
   } else {
     await trx.insertInto('eventStreams').values({ id: stream.id, seq, headHash: prevHash }).execute();
   }

@@ -24,5 +24,7 @@ export interface EventContent {
  */
 export function hashEvent(prevHash: string, event: EventContent): string {
   const body = canonicalize({ ...event, prevHash });
-  return createHash('sha256').update(body ?? '').digest('hex');
+  return createHash('sha256')
+    .update(body ?? '')
+    .digest('hex');
 }

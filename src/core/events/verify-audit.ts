@@ -22,7 +22,11 @@ export async function verifyAudit(db: Db, batchSize = 5000): Promise<AuditResult
     const head = heads.get(current.id);
     heads.delete(current.id);
     if (!head || head.seq !== current.seq || head.headHash !== current.hash) {
-      return broken(current.id, current.seq, 'the stream head does not match its last event (events removed?)');
+      return broken(
+        current.id,
+        current.seq,
+        'the stream head does not match its last event (events removed?)',
+      );
     }
     return undefined;
   };
@@ -70,7 +74,8 @@ export async function verifyAudit(db: Db, batchSize = 5000): Promise<AuditResult
         data: row.data,
         createdAt: row.createdAt.toISOString(),
       });
-      if (expected !== row.hash) return broken(row.streamId, row.seq, 'the event was changed after it was written');
+      if (expected !== row.hash)
+        return broken(row.streamId, row.seq, 'the event was changed after it was written');
       current = { id: row.streamId, seq: row.seq, hash: row.hash };
       events += 1;
     }

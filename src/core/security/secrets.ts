@@ -16,7 +16,11 @@ export async function loadSecrets(db: Db): Promise<Secrets> {
     .values({ key: 'pin_key', value: randomBytes(32).toString('base64') })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'pin_key').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'pin_key')
+    .executeTakeFirstOrThrow();
   return { pinKey: Buffer.from(row.value, 'base64') };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/open-database.ts';
-import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import type { Principal } from '../access/principal.ts';
+import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import { invalidInput } from '../errors.ts';
 import { type Actor, appendEvents } from '../events/append-events.ts';
 import { sha256 } from '../security/secrets.ts';
@@ -32,9 +32,19 @@ export async function createApiKey(
         createdBy: actor.type === 'staff' ? actor.id : null,
       })
       .execute();
-    await appendEvents(trx, { id: 'system', caseId: null }, actor, [
-      { kind: 'api_key.created', public: false, data: { keyId: id, prefix, agencyId: agency.id, name: input.name } },
-    ], deps.now());
+    await appendEvents(
+      trx,
+      { id: 'system', caseId: null },
+      actor,
+      [
+        {
+          kind: 'api_key.created',
+          public: false,
+          data: { keyId: id, prefix, agencyId: agency.id, name: input.name },
+        },
+      ],
+      deps.now(),
+    );
   });
   return { id, key, prefix, agencyCode: agency.code ?? input.agencyCode };
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/open-database.ts';
 import type { StaffRole } from '../../db/schema.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import { AppError, invalidInput } from '../errors.ts';
-import { appendEvents, type Actor } from '../events/append-events.ts';
+import { type Actor, appendEvents } from '../events/append-events.ts';
 import { assertAcceptablePassword, hashPassword } from './passwords.ts';
 
 export interface NewStaffUser {
@@ -21,11 +21,13 @@ export async function createStaffUser(
   input: NewStaffUser,
 ): Promise<{ id: string; email: string; role: StaffRole; agencyCode: string | null }> {
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalidInput('email', `"${input.email}" is not an e-mail address`);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw invalidInput('email', `"${input.email}" is not an e-mail address`);
   assertAcceptablePassword(input.password, email);
   let agencyId: string | null = null;
   if (input.role !== 'sysadmin') {
-    if (!input.agencyCode) throw invalidInput('agencyCode', `a ${input.role} belongs to an agency: give its code`);
+    if (!input.agencyCode)
+      throw invalidInput('agencyCode', `a ${input.role} belongs to an agency: give its code`);
     const agency = deps.reference.requireAgency(input.agencyCode);
     if (!agency.onboarded) throw invalidInput('agencyCode', `${agency.name} is not onboarded on Baraza`);
     if (input.role === 'clearing_house' && agency.kind !== 'clearing_house') {
@@ -43,9 +45,13 @@ export async function createStaffUser(
       .returning('id')
       .executeTakeFirst();
     if (!inserted) throw new AppError('conflict', `There is already a staff account for ${email}`);
-    await appendEvents(trx, { id: 'system', caseId: null }, actor, [
-      { kind: 'staff.created', public: false, data: { userId: id, email, role: input.role, agencyId } },
-    ], deps.now());
+    await appendEvents(
+      trx,
+      { id: 'system', caseId: null },
+      actor,
+      [{ kind: 'staff.created', public: false, data: { userId: id, email, role: input.role, agencyId } }],
+      deps.now(),
+    );
   });
   return { id, email, role: input.role, agencyCode: input.agencyCode?.toUpperCase() ?? null };
 }

@@ -51,24 +51,33 @@ export async function signIn(
     .executeTakeFirst();
   const wrong = new AppError('unauthenticated', 'The e-mail address or password is wrong');
   if (user?.lockedUntil && user.lockedUntil > now) {
-    throw new AppError('locked', `Too many failed sign-ins: try again after ${user.lockedUntil.toISOString()}`, {
-      lockedUntil: user.lockedUntil.toISOString(),
-    });
+    throw new AppError(
+      'locked',
+      `Too many failed sign-ins: try again after ${user.lockedUntil.toISOString()}`,
+      {
+        lockedUntil: user.lockedUntil.toISOString(),
+      },
+    );
   }
   const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoyHash), credentials.password);
-  if (!user || !user.active) throw wrong;
+  if (!user?.active) throw wrong;
   if (!passwordOk) {
     await recordFailure(deps, user.id, user.failedLogins);
     throw wrong;
   }
   if (user.totpEnabled) {
-    if (!credentials.totpCode) throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app');
+    if (!credentials.totpCode)
+      throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app');
     if (!totpMatches(user.totpSecret, credentials.totpCode)) {
       await recordFailure(deps, user.id, user.failedLogins);
       throw new AppError('unauthenticated', 'The authenticator code is wrong or has expired');
     }
   }
-  await deps.db.updateTable('staffUsers').set({ failedLogins: 0, lockedUntil: null }).where('id', '=', user.id).execute();
+  await deps.db
+    .updateTable('staffUsers')
+    .set({ failedLogins: 0, lockedUntil: null })
+    .where('id', '=', user.id)
+    .execute();
   const token = randomBytes(32).toString('base64url');
   const scope: SessionScope = TOTP_REQUIRED.includes(user.role) && !user.totpEnabled ? 'enrol_totp' : 'full';
   const expiresAt = new Date(now.getTime() + deps.policy.maxHours * 3_600_000);
@@ -126,21 +135,42 @@ export async function resolveSession(
     .selectFrom('staffSessions as s')
     .innerJoin('staffUsers as u', 'u.id', 's.userId')
     .leftJoin('agencies as a', 'a.id', 'u.agencyId')
-    .select(['s.lastSeenAt', 's.expiresAt', 's.scope', 'u.id', 'u.name', 'u.role', 'u.agencyId', 'u.active', 'a.code'])
+    .select([
+      's.lastSeenAt',
+      's.expiresAt',
+      's.scope',
+      'u.id',
+      'u.name',
+      'u.role',
+      'u.agencyId',
+      'u.active',
+      'a.code',
+    ])
     .where('s.tokenHash', '=', tokenHash)
     .executeTakeFirst();
-  if (!row || !row.active) return undefined;
+  if (!row?.active) return undefined;
   const idleSince = now.getTime() - row.lastSeenAt.getTime();
   if (row.expiresAt <= now || idleSince > deps.policy.idleMinutes * 60_000) {
     await deps.db.deleteFrom('staffSessions').where('tokenHash', '=', tokenHash).execute();
     return undefined;
   }
   if (idleSince > 60_000) {
-    await deps.db.updateTable('staffSessions').set({ lastSeenAt: now }).where('tokenHash', '=', tokenHash).execute();
+    await deps.db
+      .updateTable('staffSessions')
+      .set({ lastSeenAt: now })
+      .where('tokenHash', '=', tokenHash)
+      .execute();
   }
   return {
     scope: row.scope,
-    principal: { kind: 'staff', userId: row.id, name: row.name, role: row.role, agencyId: row.agencyId, agencyCode: row.code },
+    principal: {
+      kind: 'staff',
+      userId: row.id,
+      name: row.name,
+      role: row.role,
+      agencyId: row.agencyId,
+      agencyCode: row.code,
+    },
   };
 }
 
@@ -154,7 +184,13 @@ export async function signOutEverywhere(db: Db, userId: string): Promise<number>
 }
 
 function totpFor(secret: string): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({ issuer: 'Baraza', algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+  return new OTPAuth.TOTP({
+    issuer: 'Baraza',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: OTPAuth.Secret.fromBase32(secret),
+  });
 }
 
 function totpMatches(secret: string | null, code: string): boolean {
@@ -163,17 +199,34 @@ function totpMatches(secret: string | null, code: string): boolean {
 }
 
 /** Starts enrolment: a new secret, not yet in force, returned as an otpauth:// URI for the app. */
-export async function startTotpEnrolment(db: Db, userId: string, email: string): Promise<{ secret: string; uri: string }> {
+export async function startTotpEnrolment(
+  db: Db,
+  userId: string,
+  email: string,
+): Promise<{ secret: string; uri: string }> {
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
-  await db.updateTable('staffUsers').set({ totpSecret: secret, totpEnabled: false }).where('id', '=', userId).execute();
+  await db
+    .updateTable('staffUsers')
+    .set({ totpSecret: secret, totpEnabled: false })
+    .where('id', '=', userId)
+    .execute();
   const totp = totpFor(secret);
   totp.label = email;
   return { secret, uri: totp.toString() };
 }
 
 /** Puts the second factor in force once the user proves their app shows the right code. */
-export async function confirmTotpEnrolment(db: Db, userId: string, token: string, code: string): Promise<void> {
-  const user = await db.selectFrom('staffUsers').select(['totpSecret']).where('id', '=', userId).executeTakeFirst();
+export async function confirmTotpEnrolment(
+  db: Db,
+  userId: string,
+  token: string,
+  code: string,
+): Promise<void> {
+  const user = await db
+    .selectFrom('staffUsers')
+    .select(['totpSecret'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!user?.totpSecret) throw new AppError('invalid_transition', 'Start two-factor enrolment first');
   if (!totpMatches(user.totpSecret, code)) {
     throw new AppError('invalid_input', 'The authenticator code is wrong or has expired', [
@@ -182,6 +235,10 @@ export async function confirmTotpEnrolment(db: Db, userId: string, token: string
   }
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('staffUsers').set({ totpEnabled: true }).where('id', '=', userId).execute();
-    await trx.updateTable('staffSessions').set({ scope: 'full' }).where('tokenHash', '=', sha256(token)).execute();
+    await trx
+      .updateTable('staffSessions')
+      .set({ scope: 'full' })
+      .where('tokenHash', '=', sha256(token))
+      .execute();
   });
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Language } from '../schema.ts';
 import type { Db } from '../open-database.ts';
+import type { Language } from '../schema.ts';
 
 export interface SubmissionRow {
   case: {

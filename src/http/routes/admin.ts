@@ -32,11 +32,22 @@ export function adminRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']):
         tags,
         summary: 'Create a staff account',
         body: Type.Object(
-          { email: Text(254), name: Text(120), role: RoleSchema, agencyCode: Type.Optional(Text(20)), password: Text(256) },
+          {
+            email: Text(254),
+            name: Text(120),
+            role: RoleSchema,
+            agencyCode: Type.Optional(Text(20)),
+            password: Text(256),
+          },
           closed,
         ),
         response: withErrors({
-          201: Type.Object({ id: Type.String(), email: Type.String(), role: RoleSchema, agencyCode: Nullable(Type.String()) }),
+          201: Type.Object({
+            id: Type.String(),
+            email: Type.String(),
+            role: RoleSchema,
+            agencyCode: Nullable(Type.String()),
+          }),
         }),
       },
     },
@@ -57,7 +68,12 @@ export function adminRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']):
         summary: "Create an API key for an agency's systems; the key is shown once",
         body: Type.Object({ agencyCode: Text(20), name: Text(120) }, closed),
         response: withErrors({
-          201: Type.Object({ id: Type.String(), key: Type.String(), prefix: Type.String(), agencyCode: Type.String() }),
+          201: Type.Object({
+            id: Type.String(),
+            key: Type.String(),
+            prefix: Type.String(),
+            agencyCode: Type.String(),
+          }),
         }),
       },
     },

@@ -44,7 +44,10 @@ export function authRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): 
           },
           closed,
         ),
-        response: withErrors({ 200: Type.Object({ user: Me, expiresAt: Type.String({ format: 'date-time' }) }), 423: Type.Any() }),
+        response: withErrors({
+          200: Type.Object({ user: Me, expiresAt: Type.String({ format: 'date-time' }) }),
+          423: Type.Any(),
+        }),
       },
     },
     async (request, reply) => {
@@ -55,7 +58,14 @@ export function authRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): 
       reply.setCookie(SESSION_COOKIE, signed.token, { ...cookieOptions, expires: signed.expiresAt });
       const p = signed.principal;
       return {
-        user: { kind: 'staff' as const, id: p.userId, name: p.name, role: p.role, agencyCode: p.agencyCode, sessionScope: signed.scope },
+        user: {
+          kind: 'staff' as const,
+          id: p.userId,
+          name: p.name,
+          role: p.role,
+          agencyCode: p.agencyCode,
+          sessionScope: signed.scope,
+        },
         expiresAt: signed.expiresAt.toISOString(),
       };
     },
@@ -76,7 +86,11 @@ export function authRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): 
     '/api/v1/auth/logout-everywhere',
     {
       preHandler: guards.requireStaff({ allowEnrolment: true, people: true }),
-      schema: { tags, summary: 'Sign out of every session of this account', response: withErrors({ 200: Type.Object({ sessionsEnded: Type.Integer() }) }) },
+      schema: {
+        tags,
+        summary: 'Sign out of every session of this account',
+        response: withErrors({ 200: Type.Object({ sessionsEnded: Type.Integer() }) }),
+      },
     },
     async (request, reply) => {
       const principal = request.principal;
@@ -97,8 +111,22 @@ export function authRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): 
       const p = request.principal;
       if (!p) throw new Error('unreachable: guarded route');
       return p.kind === 'staff'
-        ? { kind: 'staff' as const, id: p.userId, name: p.name, role: p.role, agencyCode: p.agencyCode, sessionScope: request.sessionScope ?? 'full' }
-        : { kind: 'api_key' as const, id: p.keyId, name: 'API key', role: 'officer' as const, agencyCode: p.agencyCode, sessionScope: 'full' as const };
+        ? {
+            kind: 'staff' as const,
+            id: p.userId,
+            name: p.name,
+            role: p.role,
+            agencyCode: p.agencyCode,
+            sessionScope: request.sessionScope ?? 'full',
+          }
+        : {
+            kind: 'api_key' as const,
+            id: p.keyId,
+            name: 'API key',
+            role: 'officer' as const,
+            agencyCode: p.agencyCode,
+            sessionScope: 'full' as const,
+          };
     },
   );
 
@@ -108,14 +136,19 @@ export function authRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): 
       preHandler: guards.requireStaff({ allowEnrolment: true, people: true }),
       schema: {
         tags,
-        summary: 'Start two-factor enrolment: returns a secret and an otpauth:// URI for an authenticator app',
+        summary:
+          'Start two-factor enrolment: returns a secret and an otpauth:// URI for an authenticator app',
         response: withErrors({ 200: Type.Object({ secret: Type.String(), uri: Type.String() }) }),
       },
     },
     async (request) => {
       const p = request.principal;
       if (p?.kind !== 'staff') throw new Error('unreachable: guarded route');
-      const user = await deps.db.selectFrom('staffUsers').select('email').where('id', '=', p.userId).executeTakeFirstOrThrow();
+      const user = await deps.db
+        .selectFrom('staffUsers')
+        .select('email')
+        .where('id', '=', p.userId)
+        .executeTakeFirstOrThrow();
       return startTotpEnrolment(deps.db, p.userId, user.email);
     },
   );

@@ -1,11 +1,17 @@
-import { Type } from 'typebox';
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import type { App, AppDeps } from '../build-app.ts';
 
 export function healthRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The process is up',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 

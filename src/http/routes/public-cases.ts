@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { replyToCase, rateCase, reopenCase, withdrawCase } from '../../core/cases/citizen-follow-ups.ts';
+import { rateCase, reopenCase, replyToCase, withdrawCase } from '../../core/cases/citizen-follow-ups.ts';
 import { formatReference, parseReference } from '../../core/cases/reference.ts';
-import type { CaseStatus } from '../../db/schema.ts';
 import { submitCase } from '../../core/cases/submit-case.ts';
 import { trackCase } from '../../core/cases/track-case.ts';
+import type { CaseStatus } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import { languageOf } from '../handle-errors.ts';
@@ -20,7 +20,10 @@ import {
   withErrors,
 } from '../schemas.ts';
 
-const Pin = Type.String({ pattern: '^\\s*\\d{6}\\s*$', description: 'The 6-digit tracking PIN given with the reference' });
+const Pin = Type.String({
+  pattern: '^\\s*\\d{6}\\s*$',
+  description: 'The 6-digit tracking PIN given with the reference',
+});
 
 const SubmitBody = Type.Object(
   {
@@ -125,7 +128,9 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
         summary: 'Submit a case',
         description:
           'Send the same Idempotency-Key again (for example after a lost response) and the first submission is returned, never a second case.',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        }),
         body: SubmitBody,
         response: withErrors({ 200: Submitted, 201: Submitted }),
       },
@@ -163,7 +168,8 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Track a case: its public status and timeline',
-        description: 'An anonymous case needs its PIN, in the X-Tracking-PIN header (preferred) or the pin parameter.',
+        description:
+          'An anonymous case needs its PIN, in the X-Tracking-PIN header (preferred) or the pin parameter.',
         params: ReferenceParams,
         querystring: Type.Object({ pin: Type.Optional(Pin), lang: Type.Optional(LanguageSchema) }, closed),
         headers: Type.Object({ 'x-tracking-pin': Type.Optional(Pin) }),
@@ -216,7 +222,10 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
   followUp<{ rating: number; comment?: string }>(
     'rating',
     'Rate how the case was resolved, 1 (poor) to 5 (excellent)',
-    Type.Object({ pin: Pin, rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Text(2000)) }, closed),
+    Type.Object(
+      { pin: Pin, rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Text(2000)) },
+      closed,
+    ),
     (proof, body) => rateCase(deps, proof, body.rating, body.comment),
   );
   followUp<{ reason: string }>(

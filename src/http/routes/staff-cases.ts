@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { Principal } from '../../core/access/principal.ts';
 import { getCaseDetail } from '../../core/cases/get-case-detail.ts';
 import { listQueue } from '../../core/cases/list-queue.ts';
 import { mergeCases } from '../../core/cases/merge-cases.ts';
@@ -11,7 +12,6 @@ import {
   respondToCitizen,
 } from '../../core/cases/staff-actions.ts';
 import { transferCase } from '../../core/cases/transfer-case.ts';
-import type { Principal } from '../../core/access/principal.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import {
   CaseTypeSchema,
@@ -84,9 +84,11 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
       preHandler,
       schema: {
         tags,
-        summary: "List the cases you may see, newest first, with filters and keyset paging",
+        summary: 'List the cases you may see, newest first, with filters and keyset paging',
         querystring: QueueQuery,
-        response: withErrors({ 200: Type.Object({ items: Type.Array(QueueItem), nextCursor: Nullable(Type.String()) }) }),
+        response: withErrors({
+          200: Type.Object({ items: Type.Array(QueueItem), nextCursor: Nullable(Type.String()) }),
+        }),
       },
     },
     async (request) => {
@@ -98,7 +100,11 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
         { limit, cursor },
       );
       return {
-        items: page.items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString() })),
+        items: page.items.map((i) => ({
+          ...i,
+          createdAt: i.createdAt.toISOString(),
+          updatedAt: i.updatedAt.toISOString(),
+        })),
         nextCursor: page.nextCursor,
       };
     },
@@ -117,7 +123,10 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
     },
     async (request) => {
       const detail = await getCaseDetail(deps.db, who(request.principal), request.params.reference);
-      return { ...detail, case: { ...detail.case, referenceDisplay: formatReference(detail.case.reference) } };
+      return {
+        ...detail,
+        case: { ...detail.case, referenceDisplay: formatReference(detail.case.reference) },
+      };
     },
   );
 
@@ -129,7 +138,10 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
   ) =>
     app.post(
       `/api/v1/staff/cases/:reference/${path}`,
-      { preHandler, schema: { tags, summary, params: ReferenceParams, body, response: withErrors({ 200: Done }) } },
+      {
+        preHandler,
+        schema: { tags, summary, params: ReferenceParams, body, response: withErrors({ 200: Done }) },
+      },
       async (request) => {
         const result = await run(who(request.principal), request.params.reference, request.body as B);
         return { reference: request.params.reference.replace(/[\s\-.]/g, ''), ...result };
@@ -154,7 +166,10 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
     Type.Object({ message: Text(5000) }, closed),
     (p, ref, body) => respondToCitizen(deps, p, ref, body.message),
   );
-  action<{ status: 'acknowledged' | 'in_progress' | 'awaiting_citizen' | 'resolved' | 'closed'; message?: string }>(
+  action<{
+    status: 'acknowledged' | 'in_progress' | 'awaiting_citizen' | 'resolved' | 'closed';
+    message?: string;
+  }>(
     'status',
     'Change the status; resolving or asking the citizen for information needs a message, shown to them',
     Type.Object(
