@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import { PILOT_AGENCY_CODES, PILOT_CATALOGUE } from '../src/core/agencies/pilot-catalogue.ts';
 import { loadReferenceData, type ReferenceDataCounts } from '../src/db/load-reference-data.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { type DatabaseHandle, openDatabase } from '../src/db/open-database.ts';
+import type { DatabaseHandle } from '../src/db/open-database.ts';
+import { openTestDatabase } from './helpers/context.ts';
 
 // Sizes of the shipped files in reference/.
 const ECITIZEN_AGENCIES = 286;
@@ -13,7 +14,7 @@ let database: DatabaseHandle;
 let firstLoad: ReferenceDataCounts;
 
 before(async () => {
-  database = await openDatabase({ dataDir: 'memory' });
+  database = await openTestDatabase();
   await migrate(database.db);
   firstLoad = await loadReferenceData(database.db);
 });
