@@ -42,7 +42,9 @@ export type AppInputs = Omit<AppDeps, 'guards' | 'policy' | 'reopenWindowDays'>;
 
 export async function buildApp(inputs: AppInputs, options: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? { ...(options.logger === true ? {} : options.logger), serializers: { req: redactedRequest } }
+      : false,
     bodyLimit: 256 * 1024,
     trustProxy: inputs.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -92,4 +94,13 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   adminRoutes(app, deps, deps.guards);
   await app.ready();
   return app;
+}
+
+/** Request log lines without secrets: a tracking PIN may travel in the query string. */
+function redactedRequest(request: { method: string; url: string; ip?: string }) {
+  return {
+    method: request.method,
+    url: request.url.replace(/([?&]pin=)[^&]*/gi, '$1***'),
+    remoteAddress: request.ip,
+  };
 }

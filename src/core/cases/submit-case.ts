@@ -83,6 +83,12 @@ export async function submitCase(
       else throw error;
     }
   }
+  if (input.anonymous === false && !input.citizen) {
+    problems.push({
+      field: 'citizen',
+      problem: 'give a phone number or an e-mail address, or submit anonymously',
+    });
+  }
   if (input.citizen && !anonymous && !phone && !input.citizen.email) {
     problems.push({
       field: 'citizen',

@@ -3,7 +3,7 @@ import type { Principal } from '../../core/access/principal.ts';
 import { getCaseDetail } from '../../core/cases/get-case-detail.ts';
 import { listQueue } from '../../core/cases/list-queue.ts';
 import { mergeCases } from '../../core/cases/merge-cases.ts';
-import { formatReference } from '../../core/cases/reference.ts';
+import { formatReference, parseReference } from '../../core/cases/reference.ts';
 import {
   addInternalNote,
   assignCase,
@@ -144,7 +144,7 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
       },
       async (request) => {
         const result = await run(who(request.principal), request.params.reference, request.body as B);
-        return { reference: request.params.reference.replace(/[\s\-.]/g, ''), ...result };
+        return { reference: parseReference(request.params.reference), ...result };
       },
     );
 
