@@ -44,7 +44,11 @@ export class ReferenceCache {
     private readonly services: Map<string, ServiceRef>,
     private readonly categories: Map<string, CategoryRef>,
     private readonly counties: Map<string, CountyRef>,
-  ) {}
+  ) {
+    this.servicesById = new Map([...services.values()].map((s) => [s.id, s]));
+  }
+
+  private readonly servicesById: Map<string, ServiceRef>;
 
   static async load(db: Db): Promise<ReferenceCache> {
     const [agencies, services, categories, counties] = await Promise.all([
@@ -120,8 +124,7 @@ export class ReferenceCache {
   }
 
   serviceById(id: string): ServiceRef | undefined {
-    for (const service of this.services.values()) if (service.id === id) return service;
-    return undefined;
+    return this.servicesById.get(id);
   }
 
   requireCounty(input: string, problems: FieldProblem[], field = 'county'): CountyRef | undefined {

@@ -68,7 +68,7 @@ export async function getCaseDetail(db: Db, principal: Principal, reference: str
         'e.data',
         'e.createdAt',
       ])
-      .where('e.caseId', '=', row.id)
+      .where('e.streamId', '=', row.id)
       .orderBy('e.seq')
       .execute(),
   ]);

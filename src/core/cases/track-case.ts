@@ -1,6 +1,7 @@
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from '../../db/open-database.ts';
+import { selectPublicCase } from '../../db/queries/select-public-case.ts';
 import type { CaseStatus, CaseType, Language, Priority } from '../../db/schema.ts';
+import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import { AppError, notFound } from '../errors.ts';
 import { pinMatches, type Secrets } from '../security/secrets.ts';
 import { parseReference } from './reference.ts';
@@ -35,47 +36,13 @@ export interface PublicCase {
  * and public events only, never the officer's name, internal notes or contact details. One query.
  */
 export async function trackCase(
-  deps: { db: Db; secrets: Secrets },
+  deps: { db: Db; secrets: Secrets; reference: ReferenceCache },
   referenceInput: string,
   pin: string | undefined,
   language: Language,
 ): Promise<PublicCase> {
   const reference = parseReference(referenceInput);
-  const row = await deps.db
-    .selectFrom('cases as c')
-    .innerJoin('agencies as a', 'a.id', 'c.agencyId')
-    .leftJoin('services as s', 's.id', 'c.serviceId')
-    .leftJoin('counties as k', 'k.code', 'c.countyCode')
-    .select((eb) => [
-      'c.id',
-      'c.reference',
-      'c.type',
-      'c.status',
-      'c.priority',
-      'c.citizenId',
-      'c.pinHash',
-      'c.createdAt',
-      'c.updatedAt',
-      'c.resolvedAt',
-      'c.rating',
-      'a.code as agencyCode',
-      'a.name as agencyName',
-      'a.nameSw as agencyNameSw',
-      's.code as serviceCode',
-      's.name as serviceName',
-      's.nameSw as serviceNameSw',
-      'k.name as countyName',
-      jsonArrayFrom(
-        eb
-          .selectFrom('events as e')
-          .select(['e.kind', 'e.data', 'e.createdAt'])
-          .whereRef('e.caseId', '=', 'c.id')
-          .where('e.public', '=', true)
-          .orderBy('e.seq'),
-      ).as('events'),
-    ])
-    .where('c.reference', '=', reference)
-    .executeTakeFirst();
+  const row = await selectPublicCase(deps.db, reference);
   if (!row) throw notFound('A case with this reference').translatable('case_not_found');
   const anonymous = row.citizenId === null;
   if (anonymous) {
@@ -88,24 +55,24 @@ export async function trackCase(
       throw new AppError('forbidden', 'The PIN does not match this case').translatable('pin_mismatch');
     }
   }
+  const agency = deps.reference.agencyById(row.agencyId);
+  const service = row.serviceId ? deps.reference.serviceById(row.serviceId) : undefined;
+  const named = <T extends { name: string; nameSw: string | null }>(ref: T) =>
+    (language === 'sw' && ref.nameSw) || ref.name;
   return {
     reference: row.reference,
     type: row.type,
     status: row.status,
     priority: row.priority,
     anonymous,
-    agency: { code: row.agencyCode, name: (language === 'sw' && row.agencyNameSw) || row.agencyName },
-    service: row.serviceName
-      ? { code: row.serviceCode, name: (language === 'sw' && row.serviceNameSw) || row.serviceName }
-      : null,
-    county: row.countyName,
+    agency: { code: agency?.code ?? null, name: agency ? named(agency) : '' },
+    service: service ? { code: service.code, name: named(service) } : null,
+    county: row.countyCode ? (deps.reference.county(row.countyCode)?.name ?? null) : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     resolvedAt: row.resolvedAt,
     rating: row.rating,
-    timeline: row.events.map((e) =>
-      publicEntry(e.kind, e.data as Record<string, unknown>, new Date(e.createdAt)),
-    ),
+    timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt)),
   };
 }
 

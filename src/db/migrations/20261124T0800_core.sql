@@ -135,7 +135,7 @@ CREATE TABLE cases (
   merged_into_id uuid REFERENCES cases (id),
   rating integer CHECK (rating BETWEEN 1 AND 5),
   rating_comment text,
-  idempotency_key text UNIQUE,
+  idempotency_key text,
   idempotency_fingerprint text,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
@@ -145,7 +145,8 @@ CREATE TABLE cases (
 );
 -- Queue listing: an agency's cases newest first, with keyset paging on (created_at, id).
 CREATE INDEX cases_agency_created_idx ON cases (agency_id, created_at DESC, id DESC);
-CREATE INDEX cases_agency_status_idx ON cases (agency_id, status, created_at DESC);
+-- Most submissions carry no key: index only those that do.
+CREATE UNIQUE INDEX cases_idempotency_key_idx ON cases (idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX cases_assignee_idx ON cases (assignee_id) WHERE assignee_id IS NOT NULL;
 CREATE INDEX cases_citizen_idx ON cases (citizen_id) WHERE citizen_id IS NOT NULL;
 CREATE INDEX cases_sealed_idx ON cases (created_at DESC, id DESC) WHERE sealed;
@@ -173,7 +174,7 @@ CREATE TABLE events (
   hash text NOT NULL,
   PRIMARY KEY (stream_id, seq)
 );
-CREATE INDEX events_case_idx ON events (case_id, seq) WHERE case_id IS NOT NULL;
+-- A case's stream id is its id, so the primary key serves a case's timeline: no second index.
 
 -- Append-only is enforced by the database as well as by the code: nobody updates or deletes
 -- events through normal means. The hash chain catches whoever gets round this.

@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { Db } from '../open-database.ts';
+import type { CaseStatus, CaseType, Priority } from '../schema.ts';
+
+export interface PublicCaseRows {
+  id: string;
+  reference: string;
+  type: CaseType;
+  status: CaseStatus;
+  priority: Priority;
+  agencyId: string;
+  serviceId: string | null;
+  countyCode: string | null;
+  citizenId: string | null;
+  pinHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  rating: number | null;
+  events: { kind: string; data: Record<string, unknown>; createdAt: Date }[];
+}
+
+/**
+ * Tracking is the most frequent read, so it is one plain statement: the case and its public
+ * events as rows (no JSON building in the database), found through the reference index and the
+ * events primary key (a case's stream id is its id). Names of agencies, services and counties
+ * come from the in-memory reference cache, not joins.
+ */
+export async function selectPublicCase(db: Db, reference: string): Promise<PublicCaseRows | undefined> {
+  const { rows } = await sql<{
+    id: string;
+    reference: string;
+    type: CaseType;
+    status: CaseStatus;
+    priority: Priority;
+    agencyId: string;
+    serviceId: string | null;
+    countyCode: string | null;
+    citizenId: string | null;
+    pinHash: string;
+    createdAt: Date;
+    updatedAt: Date;
+    resolvedAt: Date | null;
+    rating: number | null;
+    eventKind: string | null;
+    eventData: Record<string, unknown> | null;
+    eventAt: Date | null;
+  }>`
+    SELECT c.id, c.reference, c.type, c.status, c.priority, c.agency_id, c.service_id, c.county_code,
+      c.citizen_id, c.pin_hash, c.created_at, c.updated_at, c.resolved_at, c.rating,
+      e.kind AS event_kind, e.data AS event_data, e.created_at AS event_at
+    FROM cases c
+    LEFT JOIN events e ON e.stream_id = c.id::text AND e.public
+    WHERE c.reference = ${reference}
+    ORDER BY e.seq
+  `.execute(db);
+  const first = rows[0];
+  if (!first) return undefined;
+  const { eventKind: _k, eventData: _d, eventAt: _a, ...kase } = first;
+  return {
+    ...kase,
+    events: rows.flatMap((row) =>
+      row.eventKind && row.eventData && row.eventAt
+        ? [{ kind: row.eventKind, data: row.eventData, createdAt: row.eventAt }]
+        : [],
+    ),
+  };
+}
