@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './core/demo/seed-demo.ts';
+import { serveAdminCommands } from './cli/admin-socket.ts';
 import { prepare } from './start.ts';
 
 /** `npm start`: one process serving the portal, console and API on PORT (3000). */
@@ -11,8 +12,14 @@ async function main(): Promise<void> {
     const seeded = await seedDemoIfEmpty(database.db, config.demoCases);
     if (seeded) app.log.info(`loaded demo data: ${seeded.cases} cases and ${seeded.users} staff accounts`);
   }
+  // With the embedded database, `npx baraza` runs its commands in here (see cli/admin-socket.ts).
+  const admin =
+    database.kind === 'pglite'
+      ? await serveAdminCommands(config.dataDir, { db: database.db, reference: started.reference })
+      : undefined;
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: shutting down`);
+    await admin?.close();
     await started.close();
     process.exit(0);
   };

@@ -9,6 +9,7 @@ import { type App, buildApp } from './http/build-app.ts';
 export interface Started {
   app: App;
   database: DatabaseHandle;
+  reference: ReferenceCache;
   close(): Promise<void>;
 }
 
@@ -29,6 +30,7 @@ export async function prepare(config: Config, options: { logger?: boolean | obje
     return {
       app,
       database,
+      reference,
       async close() {
         await app.close();
         await database.close();

@@ -173,4 +173,29 @@ describe('a case from submission to closure', () => {
     ).json();
     assert.ok(filtered.items.every((i: { status: string }) => i.status === 'withdrawn'));
   });
+
+  test('staff acting on one case at the same moment are applied one after another, none lost', async () => {
+    const { reference } = await submitCase(ctx);
+    const notes = Array.from({ length: 8 }, (_, i) => `note ${i}`);
+    const responses = await Promise.all([
+      ...notes.map((message) => staff(reference, 'notes', { message })),
+      track(reference),
+      ctx.app.inject({
+        method: 'GET',
+        url: '/api/v1/staff/cases?limit=5',
+        headers: { cookie: officer.cookie },
+      }),
+    ]);
+    assert.deepEqual(
+      responses.map((r) => r.statusCode),
+      responses.map(() => 200),
+    );
+    const detail = (await asStaff(ctx, officer.cookie, 'GET', `/api/v1/staff/cases/${reference}`)).json();
+    const written = detail.timeline.filter((e: { kind: string }) => e.kind === 'case.note_added');
+    assert.deepEqual(written.map((e: { data: { message: string } }) => e.data.message).sort(), notes);
+    assert.deepEqual(
+      detail.timeline.map((e: { seq: number }) => e.seq),
+      detail.timeline.map((_: unknown, i: number) => i + 1),
+    );
+  });
 });

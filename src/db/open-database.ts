@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -11,8 +12,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   pool: pg.Pool;
-  /** 'postgres' for a server, 'pglite' when this process owns the embedded database, 'pglite-client' when another process does. */
-  kind: 'postgres' | 'pglite' | 'pglite-client';
+  /** 'postgres' for a server, 'pglite' for the embedded database this process owns. */
+  kind: 'postgres' | 'pglite';
   close(): Promise<void>;
 }
 
@@ -55,68 +56,77 @@ function wrap(pool: pg.Pool, kind: DatabaseHandle['kind'], onClose: () => Promis
 
 interface Ownership {
   pid: number;
-  socketDir: string;
 }
 
+/** Another live process (the server) owns the embedded database; talk to it instead (see cli/). */
+export class DatabaseInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`The embedded database in ${dataDir} is in use by process ${pid}`);
+  }
+}
+
+/** Where the process that owns the embedded database takes administration commands. */
+export const adminSocketPath = (dataDir: string) => path.join(path.resolve(dataDir), 'admin.sock');
+
 /**
- * PGlite is one process's database: two processes opening the same files would corrupt them. The
- * process that opens it serves it over a Unix socket (the PostgreSQL wire protocol, through
- * pglite-socket) and records that in a lock file; any other process, such as the CLI while the
- * server runs, finds the lock and connects to the socket instead. The owner itself connects
- * through the same socket, so every query takes the same path and transactions from different
- * connections are kept apart by pglite-socket's queue.
+ * PGlite is one process's database: two processes opening the same files would corrupt them, so
+ * the process that opens it takes data/pglite.lock (exclusive create; a stale lock left by a dead
+ * process is cleared). Another process finding a live owner gets DatabaseInUseError; the CLI then
+ * hands its command to the owner over the admin socket (cli/remote.ts).
+ *
+ * The owner reaches PGlite through pglite-socket on a private Unix socket with `pg`, exactly as it
+ * reaches a PostgreSQL server, so there is one code path. Exactly one connection, held open: PGlite
+ * has a single backend, and pglite-socket interleaves the protocol messages of concurrent
+ * connections (one connection's Bind can land on another's Parse), so more than one is unsafe.
  */
 async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
   const memory = options.dataDir === 'memory';
-  const socketDir = memory
-    ? fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'baraza-db-'))
-    : path.resolve(options.dataDir);
-  fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
-  const lockFile = path.join(socketDir, 'pglite.lock');
-
+  const dataDir = path.resolve(options.dataDir);
+  const lockFile = path.join(dataDir, 'pglite.lock');
   if (!memory) {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const owner = readOwner(lockFile);
-    if (owner) {
-      const pool = new pg.Pool({
-        host: owner.socketDir,
-        port: 5432,
-        max: 2,
-        user: 'postgres',
-        database: 'postgres',
-      });
-      return wrap(pool, 'pglite-client', async () => {});
-    }
-    // Exclusive create: if two processes race, one wins and the other retries as a client.
+    if (owner) throw new DatabaseInUseError(dataDir, owner.pid);
     try {
-      fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, socketDir } satisfies Ownership), {
-        flag: 'wx',
-      });
+      fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid } satisfies Ownership), { flag: 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return openEmbedded(options);
       throw error;
     }
   }
-
-  const socketPath = path.join(socketDir, '.s.PGSQL.5432');
-  fs.rmSync(socketPath, { force: true });
-  const pglite = memory ? new PGlite() : new PGlite(path.join(socketDir, 'pglite'));
-  await pglite.waitReady;
-  const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 64 });
-  await server.start();
-  const pool = new pg.Pool({
-    host: socketDir,
-    port: 5432,
-    max: options.poolSize ?? 8,
-    user: 'postgres',
-    database: 'postgres',
-  });
-  return wrap(pool, 'pglite', async () => {
-    await server.stop();
-    await pglite.close();
-    fs.rmSync(socketPath, { force: true });
-    if (memory) fs.rmSync(socketDir, { recursive: true, force: true });
-    else fs.rmSync(lockFile, { force: true });
-  });
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baraza-pglite-'));
+  const pglite = memory ? new PGlite() : new PGlite(path.join(dataDir, 'pglite'));
+  try {
+    await pglite.waitReady;
+    const server = new PGLiteSocketServer({
+      db: pglite,
+      path: path.join(socketDir, '.s.PGSQL.5432'),
+      maxConnections: 1,
+    });
+    await server.start();
+    const pool = new pg.Pool({
+      host: socketDir,
+      port: 5432,
+      max: 1,
+      idleTimeoutMillis: 0,
+      user: 'postgres',
+      database: 'postgres',
+    });
+    await pool.query('SELECT 1');
+    return wrap(pool, 'pglite', async () => {
+      await server.stop();
+      await pglite.close();
+      fs.rmSync(socketDir, { recursive: true, force: true });
+      if (!memory) fs.rmSync(lockFile, { force: true });
+    });
+  } catch (error) {
+    fs.rmSync(socketDir, { recursive: true, force: true });
+    if (!memory) fs.rmSync(lockFile, { force: true });
+    throw error;
+  }
 }
 
 function readOwner(lockFile: string): Ownership | undefined {

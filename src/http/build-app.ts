@@ -9,14 +9,15 @@ import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
 import type { Secrets } from '../core/security/secrets.ts';
 import type { Db } from '../db/open-database.ts';
+import { translator } from '../i18n/index.ts';
 import { authGuards } from './authenticate.ts';
-import { installErrorHandling } from './handle-errors.ts';
+import { installErrorHandling, languageOf, sendError } from './handle-errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicCaseRoutes } from './routes/public-cases.ts';
 import { staffCaseRoutes } from './routes/staff-cases.ts';
-import { installValidation } from './validation.ts';
+import { installValidation, refuseNulCharacters } from './validation.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -47,6 +48,16 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
       : false,
     bodyLimit: 256 * 1024,
     trustProxy: inputs.config.trustProxy,
+    // Errors the router raises before any handler (a bad URL, an over-long parameter) get the
+    // same error shape as every other.
+    frameworkErrors: (error, request, reply) => {
+      if (error.statusCode && error.statusCode >= 500) {
+        return sendError(reply, 500, 'internal', translator(languageOf(request))('errors.internal'), {});
+      }
+      return sendError(reply, 400, 'invalid_input', translator(languageOf(request))('errors.bad_url'), {
+        reason: error.code,
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const c = inputs.config;
@@ -64,7 +75,10 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   deps.guards = authGuards(deps);
 
   installValidation(app);
+  refuseNulCharacters(app);
   installErrorHandling(app);
+  // The API speaks JSON only: a text/plain body is refused as 415, not half-read as a string.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionScope', null);
   await app.register(fastifyCookie);

@@ -30,7 +30,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const t = translator(languageOf(request));
     if (error instanceof AppError) {
       const message = error.key ? t(`errors.${error.key.id}`, error.key.values ?? {}) : error.message;
-      return send(reply, STATUS[error.code], error.code, message, error.details);
+      return sendError(reply, STATUS[error.code], error.code, message, error.details);
     }
     if (error.validation) {
       const problems: FieldProblem[] = error.validation.map((v) => ({
@@ -38,37 +38,43 @@ export function installErrorHandling(app: FastifyInstance): void {
         problem: v.message ?? 'is not valid',
       }));
       const list = problems.map((p) => `${p.field} ${p.problem}`).join('; ');
-      return send(reply, 400, 'invalid_input', t('errors.invalid_input', { problems: list }), problems);
+      return sendError(reply, 400, 'invalid_input', t('errors.invalid_input', { problems: list }), problems);
     }
     switch (error.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return send(reply, 400, 'malformed_json', t('errors.malformed_json'), { reason: error.message });
+        return sendError(reply, 400, 'malformed_json', t('errors.malformed_json'), { reason: error.message });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return send(reply, 413, 'payload_too_large', t('errors.payload_too_large'), {});
+        return sendError(reply, 413, 'payload_too_large', t('errors.payload_too_large'), {});
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(reply, 415, 'unsupported_media_type', t('errors.unsupported_media_type'), {});
+        return sendError(reply, 415, 'unsupported_media_type', t('errors.unsupported_media_type'), {});
     }
     if (error instanceof SyntaxError || error.statusCode === 400) {
-      return send(reply, 400, 'malformed_json', t('errors.malformed_json'), {});
+      return sendError(reply, 400, 'malformed_json', t('errors.malformed_json'), {});
     }
-    if (error.statusCode === 429) return send(reply, 429, 'rate_limited', t('errors.rate_limited'), {});
+    if (error.statusCode === 429) return sendError(reply, 429, 'rate_limited', t('errors.rate_limited'), {});
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return send(reply, error.statusCode, 'bad_request', t('errors.bad_request'), {});
+      return sendError(reply, error.statusCode, 'bad_request', t('errors.bad_request'), {});
     }
     request.log.error({ err: error }, 'unhandled error');
-    return send(reply, 500, 'internal', t('errors.internal'), {});
+    return sendError(reply, 500, 'internal', t('errors.internal'), {});
   });
 
   app.setNotFoundHandler((request, reply) =>
-    send(reply, 404, 'not_found', translator(languageOf(request))('errors.route_not_found'), {
+    sendError(reply, 404, 'not_found', translator(languageOf(request))('errors.route_not_found'), {
       method: request.method,
       url: request.url.split('?')[0],
     }),
   );
 }
 
-function send(reply: FastifyReply, status: number, code: string, message: string, details: unknown) {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  details: unknown,
+) {
   return reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
 }
 

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../core/errors.ts';
 
 /*
  * Two validators: bodies are checked exactly as sent (a number sent as "5" is an error, an unknown
@@ -14,4 +15,37 @@ export function installValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? body.compile(schema) : other.compile(schema),
   );
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, so a NUL anywhere in a request would fail deep in the
+ * database as a 500. Refuse it first, naming the field.
+ */
+export function refuseNulCharacters(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['body', request.body],
+      ['query', request.query],
+      ['params', request.params],
+    ] as const) {
+      const field = nulField(value, part === 'body' ? '' : `${part}:`);
+      if (field !== undefined) {
+        throw new AppError(
+          'invalid_input',
+          `${field || part}: contains a NUL character, which is not allowed`,
+          [{ field: field || part, problem: 'contains a NUL character, which is not allowed' }],
+        );
+      }
+    }
+  });
+}
+
+function nulField(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nulField(child, path && !path.endsWith(':') ? `${path}.${key}` : `${path}${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

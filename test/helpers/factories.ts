@@ -1,3 +1,4 @@
+import * as OTPAuth from 'otpauth';
 import type { TestContext } from './context.ts';
 
 export interface SubmittedCase {
@@ -40,4 +41,17 @@ export function asStaff(
   payload?: object,
 ) {
   return ctx.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+}
+
+/**
+ * Enrols the signed-in person in two-factor authentication through the real routes, as their
+ * authenticator app would: afterwards their session has the full scope (administrators need this).
+ */
+export async function enrolTotp(ctx: TestContext, cookie: string): Promise<void> {
+  const setup = await asStaff(ctx, cookie, 'POST', '/api/v1/auth/totp/setup');
+  if (setup.statusCode !== 200) throw new Error(`TOTP setup failed (${setup.statusCode}): ${setup.body}`);
+  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.json().secret) }).generate();
+  const confirm = await asStaff(ctx, cookie, 'POST', '/api/v1/auth/totp/confirm', { code });
+  if (confirm.statusCode !== 200)
+    throw new Error(`TOTP confirmation failed (${confirm.statusCode}): ${confirm.body}`);
 }

@@ -3,6 +3,7 @@ import type { CaseStatus, CaseType, Channel, Priority } from '../../db/schema.ts
 import { visibleCases } from '../access/case-policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { invalidInput } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 
 export interface QueueFilters {
   status?: CaseStatus[] | undefined;
@@ -131,7 +132,7 @@ function encodeCursor(createdAt: Date, id: string): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+  if (!id || Number.isNaN(createdAt.getTime()) || !isUuid(id)) {
     throw invalidInput('cursor', 'this paging cursor is not one Baraza gave out');
   }
   return { createdAt, id };

@@ -25,6 +25,9 @@ export async function createStaffUser(
     throw invalidInput('email', `"${input.email}" is not an e-mail address`);
   assertAcceptablePassword(input.password, email);
   let agencyId: string | null = null;
+  if (input.role === 'sysadmin' && input.agencyCode) {
+    throw invalidInput('agencyCode', 'a sysadmin runs the whole system and belongs to no agency');
+  }
   if (input.role !== 'sysadmin') {
     if (!input.agencyCode)
       throw invalidInput('agencyCode', `a ${input.role} belongs to an agency: give its code`);
@@ -32,6 +35,11 @@ export async function createStaffUser(
     if (!agency.onboarded) throw invalidInput('agencyCode', `${agency.name} is not onboarded on Baraza`);
     if (input.role === 'clearing_house' && agency.kind !== 'clearing_house') {
       throw invalidInput('role', 'the clearing_house role belongs to the clearing house (CLR)');
+    }
+    // Oversight reads every sealed report, including reports about its own colleagues: it can only
+    // sit in an oversight body, never in an agency it might be asked to investigate.
+    if (input.role === 'oversight' && agency.kind !== 'oversight') {
+      throw invalidInput('role', 'the oversight role belongs to an oversight body such as EACC');
     }
     agencyId = agency.id;
   }
@@ -53,5 +61,6 @@ export async function createStaffUser(
       deps.now(),
     );
   });
-  return { id, email, role: input.role, agencyCode: input.agencyCode?.toUpperCase() ?? null };
+  const agencyCode = agencyId ? (deps.reference.agencyById(agencyId)?.code ?? null) : null;
+  return { id, email, role: input.role, agencyCode };
 }

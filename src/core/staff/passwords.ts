@@ -16,8 +16,8 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
 export function assertAcceptablePassword(password: string, email: string): void {
   if (password.length < 12) throw invalidInput('password', 'use at least 12 characters');
   if (password.length > 256) throw invalidInput('password', 'use at most 256 characters');
-  const lower = password.toLowerCase();
-  if (lower.includes(email.split('@')[0]?.toLowerCase() ?? '\0') || /^(.)\1+$/.test(password)) {
+  const name = email.split('@')[0]?.toLowerCase() ?? '';
+  if ((name.length >= 4 && password.toLowerCase().includes(name)) || /^(.)\1+$/.test(password)) {
     throw invalidInput('password', 'choose a password that is not your name or a repeated character');
   }
 }

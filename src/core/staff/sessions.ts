@@ -205,11 +205,17 @@ export async function startTotpEnrolment(
   email: string,
 ): Promise<{ secret: string; uri: string }> {
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
-  await db
+  // Never switch an enrolled second factor off by starting again: that would leave the account
+  // protected by its password alone until the new code is confirmed.
+  const updated = await db
     .updateTable('staffUsers')
-    .set({ totpSecret: secret, totpEnabled: false })
+    .set({ totpSecret: secret })
     .where('id', '=', userId)
-    .execute();
+    .where('totpEnabled', '=', false)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) {
+    throw new AppError('conflict', 'Two-factor authentication is already on for this account');
+  }
   const totp = totpFor(secret);
   totp.label = email;
   return { secret, uri: totp.toString() };

@@ -12,6 +12,7 @@ import {
   respondToCitizen,
 } from '../../core/cases/staff-actions.ts';
 import { transferCase } from '../../core/cases/transfer-case.ts';
+import { UUID_PATTERN } from '../../core/ids.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import {
   CaseTypeSchema,
@@ -51,7 +52,12 @@ const QueueQuery = Type.Object(
     priority: Type.Optional(PrioritySchema),
     county: Type.Optional(Type.String({ pattern: '^\\d{2}$' })),
     serviceId: Type.Optional(Text(80)),
-    assignee: Type.Optional(Type.String({ pattern: '^(me|none|[0-9a-f-]{36})$' })),
+    assignee: Type.Optional(
+      Type.String({
+        pattern: `^(me|none|${UUID_PATTERN})$`,
+        description: "'me', 'none' or a staff member's id",
+      }),
+    ),
     sealed: Type.Optional(Type.Boolean()),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
+import { seedDemo } from '../core/demo/seed-demo.ts';
+import { SYSTEM_ACTOR } from '../core/events/append-events.ts';
+import { verifyAudit } from '../core/events/verify-audit.ts';
+import { createApiKey } from '../core/staff/api-keys.ts';
+import { createStaffUser } from '../core/staff/create-staff-user.ts';
+import type { Db } from '../db/open-database.ts';
+import type { StaffRole } from '../db/schema.ts';
+
+/** What a command needs; the same whether it runs in the CLI process or inside the server. */
+export interface CommandContext {
+  db: Db;
+  reference: ReferenceCache;
+  print(line: string): void;
+}
+
+type Options = Record<string, unknown>;
+
+/** A password to show once when none was given: 20 random characters. */
+const generatedPassword = () => randomBytes(15).toString('base64url');
+const text = (options: Options, key: string) =>
+  typeof options[key] === 'string' ? (options[key] as string) : undefined;
+const number = (options: Options, key: string, fallback: number) =>
+  typeof options[key] === 'number' ? (options[key] as number) : fallback;
+const deps = (ctx: CommandContext) => ({ db: ctx.db, reference: ctx.reference, now: () => new Date() });
+
+/** Each returns the process exit code: 0 for success. */
+export const COMMANDS: Record<string, (ctx: CommandContext, options: Options) => Promise<number>> = {
+  async migrate(ctx) {
+    ctx.print('database schema and reference data are up to date');
+    return 0;
+  },
+
+  async 'create-user'(ctx, options) {
+    const password = text(options, 'password') ?? generatedPassword();
+    const user = await createStaffUser(deps(ctx), SYSTEM_ACTOR, {
+      email: text(options, 'email') ?? '',
+      name: text(options, 'name') ?? '',
+      role: text(options, 'role') as StaffRole,
+      agencyCode: text(options, 'agency'),
+      password,
+    });
+    ctx.print(`created ${user.role} ${user.email}${user.agencyCode ? ` at ${user.agencyCode}` : ''}`);
+    if (!text(options, 'password')) ctx.print(`password (shown once): ${password}`);
+    return 0;
+  },
+
+  async 'create-api-key'(ctx, options) {
+    const key = await createApiKey(deps(ctx), SYSTEM_ACTOR, {
+      agencyCode: text(options, 'agency') ?? '',
+      name: text(options, 'name') ?? '',
+    });
+    ctx.print(`created API key ${key.prefix} for ${key.agencyCode}`);
+    ctx.print(`key (shown once): ${key.key}`);
+    return 0;
+  },
+
+  async seed(ctx, options) {
+    const started = Date.now();
+    const result = await seedDemo(ctx.db, {
+      cases: number(options, 'cases', 2000),
+      seed: number(options, 'seed', 1),
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    ctx.print(
+      `seeded ${result.cases} cases, ${result.events} events and ${result.users} staff accounts in ${seconds} s`,
+    );
+    return 0;
+  },
+
+  async 'audit-verify'(ctx) {
+    const result = await verifyAudit(ctx.db);
+    if (result.ok) {
+      ctx.print(`OK: ${result.events} events in ${result.streams} streams verified`);
+      return 0;
+    }
+    ctx.print(
+      `BROKEN: stream ${result.streamId} at event ${result.seq}: ${result.problem} (${result.events} events verified before it)`,
+    );
+    return 2;
+  },
+};
