@@ -7,7 +7,7 @@ import { verifyAudit } from '../src/core/events/verify-audit.ts';
 import { verifyPassword } from '../src/core/staff/passwords.ts';
 import { loadReferenceData } from '../src/db/load-reference-data.ts';
 import { migrate } from '../src/db/migrate.ts';
-import type { Db, DatabaseHandle } from '../src/db/open-database.ts';
+import type { DatabaseHandle, Db } from '../src/db/open-database.ts';
 import { CHANNELS } from '../src/db/schema.ts';
 import { openTestDatabase } from './helpers/context.ts';
 
@@ -64,11 +64,17 @@ describe('demo data', () => {
     assert.deepEqual(agencies.map((a) => a.code).sort(), ['BRS', 'CLR', 'DIS', 'EACC', 'KRA', 'MOH', 'NPS']);
     const channels = await db.selectFrom('cases').select('channel').distinct().execute();
     assert.deepEqual(channels.map((c) => c.channel).sort(), [...CHANNELS].sort());
-    const statuses = new Set((await db.selectFrom('cases').select('status').distinct().execute()).map((s) => s.status));
+    const statuses = new Set(
+      (await db.selectFrom('cases').select('status').distinct().execute()).map((s) => s.status),
+    );
     for (const status of ['new', 'in_progress', 'awaiting_citizen', 'resolved', 'closed', 'withdrawn']) {
       assert.ok(statuses.has(status as never), `some case is ${status}`);
     }
-    const sealed = await db.selectFrom('cases').select(['sealed', 'type', 'agencyId']).where('sealed', '=', true).execute();
+    const sealed = await db
+      .selectFrom('cases')
+      .select(['sealed', 'type', 'agencyId'])
+      .where('sealed', '=', true)
+      .execute();
     assert.ok(sealed.length > 0 && sealed.every((c) => c.type === 'corruption_report'));
     const rated = await db.selectFrom('cases').select('status').where('rating', 'is not', null).execute();
     assert.ok(rated.length > 0 && rated.every((c) => c.status === 'resolved' || c.status === 'closed'));
@@ -108,7 +114,9 @@ describe('demo data', () => {
     const cases = await first.db.selectFrom('cases').select(['id', 'status', 'createdAt']).execute();
     for (const kase of cases) {
       assert.equal(story.get(kase.id)?.status, kase.status, `case ${kase.id}`);
-      assert.ok(kase.createdAt < OPTIONS.now && kase.createdAt > new Date(OPTIONS.now.getTime() - 366 * 86_400_000));
+      assert.ok(
+        kase.createdAt < OPTIONS.now && kase.createdAt > new Date(OPTIONS.now.getTime() - 366 * 86_400_000),
+      );
     }
   });
 
@@ -123,7 +131,9 @@ describe('demo data', () => {
   test('the same seed gives the same cases in another database', async () => {
     await seedDemo(second.db, OPTIONS);
     const references = async (db: Db) =>
-      (await db.selectFrom('cases').select('reference').orderBy('reference').execute()).map((c) => c.reference);
+      (await db.selectFrom('cases').select('reference').orderBy('reference').execute()).map(
+        (c) => c.reference,
+      );
     assert.deepEqual(await references(second.db), await references(first.db));
     assert.equal(await fingerprint(second.db), await fingerprint(first.db));
   });
@@ -133,7 +143,11 @@ describe('demo data', () => {
     const empty = await freshDatabase();
     try {
       assert.deepEqual(await seedDemoIfEmpty(empty.db, 40), { cases: 40, users: DEMO_ACCOUNTS.length });
-      const marker = await empty.db.selectFrom('settings').select('value').where('key', '=', 'demo_seeded').execute();
+      const marker = await empty.db
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', 'demo_seeded')
+        .execute();
       assert.equal(marker.length, 1);
       assert.equal(await seedDemoIfEmpty(empty.db, 40), undefined);
       assert.equal((await counts(empty.db))?.cases, 40);

@@ -16,9 +16,7 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
  * Citizens are committed first, in a short transaction of their own, and the events are hashed
  * between the two transactions: batches running side by side share citizens, and a transaction
  * left open while this process hashes would make the others wait on its citizen rows, one batch
- * at a time. Every statement runs inside a transaction because pglite-socket keeps connections
- * apart only within transactions: outside one, the protocol messages of concurrent statements
- * interleave ("bind message supplies 6 parameters, but prepared statement requires 1").
+ * at a time.
  */
 export async function insertDemoBatch(
   db: Db,

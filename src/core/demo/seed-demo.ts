@@ -130,7 +130,6 @@ async function loadAgencies(db: Db): Promise<Map<PilotAgencyCode, DemoAgency>> {
     .where('onboarded', '=', true)
     .execute();
   const ids = rows.map((row) => row.id);
-  // One query at a time, not Promise.all: see insert-demo-batch.ts on pglite-socket.
   const services = await db
     .selectFrom('services')
     .select(['id', 'agencyId', 'code'])
