@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
-import { ReferenceCache } from '../../src/core/agencies/reference-cache.ts';
+import type { ReferenceCache } from '../../src/core/agencies/reference-cache.ts';
 import { SYSTEM_ACTOR } from '../../src/core/events/append-events.ts';
-import { loadSecrets, type Secrets } from '../../src/core/security/secrets.ts';
+import type { Secrets } from '../../src/core/security/secrets.ts';
 import { createStaffUser } from '../../src/core/staff/create-staff-user.ts';
-import { loadReferenceData } from '../../src/db/load-reference-data.ts';
-import { migrate } from '../../src/db/migrate.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.ts';
 import type { StaffRole } from '../../src/db/schema.ts';
-import { type App, buildApp } from '../../src/http/build-app.ts';
+import type { App } from '../../src/http/build-app.ts';
+import { startOn } from '../../src/start.ts';
 
 /**
  * Tests run on embedded PGlite by default, and on a PostgreSQL server when TEST_DATABASE_URL is
@@ -59,13 +58,6 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
 }
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const database = await openTestDatabase();
-  await migrate(database.db);
-  await loadReferenceData(database.db);
-  const [reference, secrets] = await Promise.all([
-    ReferenceCache.load(database.db),
-    loadSecrets(database.db),
-  ]);
   const config = loadConfig({
     BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
     BARAZA_RATE_TRACK_PER_MINUTE: '0',
@@ -73,25 +65,8 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     ...env,
   });
   const clock = { now: new Date() };
-  const app = await buildApp({
-    db: database.db,
-    databaseKind: database.kind,
-    config,
-    reference,
-    secrets,
-    now: () => clock.now,
-  });
-  return {
-    app,
-    database,
-    reference,
-    secrets,
-    clock,
-    async close() {
-      await app.close();
-      await database.close();
-    },
-  };
+  const started = await startOn(await openTestDatabase(), config, { now: () => clock.now });
+  return { ...started, clock };
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple';

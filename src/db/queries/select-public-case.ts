@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../open-database.ts';
 import type { CaseStatus, CaseType, Priority } from '../schema.ts';
 
-export interface PublicCaseRows {
+interface CaseColumns {
   id: string;
   reference: string;
   type: CaseType;
@@ -17,6 +17,9 @@ export interface PublicCaseRows {
   updatedAt: Date;
   resolvedAt: Date | null;
   rating: number | null;
+}
+
+export interface PublicCaseRows extends CaseColumns {
   events: { kind: string; data: Record<string, unknown>; createdAt: Date }[];
 }
 
@@ -27,25 +30,13 @@ export interface PublicCaseRows {
  * come from the in-memory reference cache, not joins.
  */
 export async function selectPublicCase(db: Db, reference: string): Promise<PublicCaseRows | undefined> {
-  const { rows } = await sql<{
-    id: string;
-    reference: string;
-    type: CaseType;
-    status: CaseStatus;
-    priority: Priority;
-    agencyId: string;
-    serviceId: string | null;
-    countyCode: string | null;
-    citizenId: string | null;
-    pinHash: string;
-    createdAt: Date;
-    updatedAt: Date;
-    resolvedAt: Date | null;
-    rating: number | null;
-    eventKind: string | null;
-    eventData: Record<string, unknown> | null;
-    eventAt: Date | null;
-  }>`
+  const { rows } = await sql<
+    CaseColumns & {
+      eventKind: string | null;
+      eventData: Record<string, unknown> | null;
+      eventAt: Date | null;
+    }
+  >`
     SELECT c.id, c.reference, c.type, c.status, c.priority, c.agency_id, c.service_id, c.county_code,
       c.citizen_id, c.pin_hash, c.created_at, c.updated_at, c.resolved_at, c.rating,
       e.kind AS event_kind, e.data AS event_data, e.created_at AS event_at
