@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import { SYSTEM_ACTOR } from '../src/core/events/append-events.ts';
+import { verifyAudit } from '../src/core/events/verify-audit.ts';
 import { createApiKey } from '../src/core/staff/api-keys.ts';
+import { createStaffUser } from '../src/core/staff/create-staff-user.ts';
 import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
 import { asStaff, submitCase } from './helpers/factories.ts';
 
@@ -16,6 +18,30 @@ const login = (payload: object) => ctx.app.inject({ method: 'POST', url: '/api/v
 const later = (minutes: number) => {
   ctx.clock.now = new Date(ctx.clock.now.getTime() + minutes * 60_000);
 };
+
+// First in this file: the system stream does not exist yet, which is the racy case.
+test('staff accounts created at the same moment on a fresh database all succeed, in one unbroken chain', async () => {
+  const results = await Promise.allSettled(
+    Array.from({ length: 8 }, (_, i) =>
+      createStaffUser(
+        { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now },
+        SYSTEM_ACTOR,
+        {
+          email: `clerk${i}@brs.go.ke`,
+          name: `Clerk ${i}`,
+          role: 'officer',
+          agencyCode: 'BRS',
+          password: 'a long enough password',
+        },
+      ),
+    ),
+  );
+  assert.deepEqual(
+    results.map((r) => r.status),
+    results.map(() => 'fulfilled'),
+  );
+  assert.equal((await verifyAudit(ctx.database.db)).ok, true);
+});
 
 test('five wrong passwords lock the account, even against the right one, until the lock runs out', async () => {
   const officer = await signedInStaff(ctx, 'officer', 'KRA');

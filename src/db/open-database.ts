@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -30,18 +31,24 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
-    return wrap(pool, 'postgres', async () => {});
+    return wrap(pool, 'postgres', async () => {}, preparingPool(pool));
   }
   return openEmbedded(options);
 }
 
-function wrap(pool: pg.Pool, kind: DatabaseHandle['kind'], onClose: () => Promise<void>): DatabaseHandle {
+function wrap(
+  pool: pg.Pool,
+  kind: DatabaseHandle['kind'],
+  onClose: () => Promise<void>,
+  dialectPool: PostgresPool = pool,
+): DatabaseHandle {
   // An idle connection can die under us (server restart, failover, administrator). The pool drops
   // it and the next query opens a new one; without this listener the error would end the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    dialect: new PostgresDialect({ pool: dialectPool }),
+    // jsonb values (event data) come back exactly as stored: the audit hash is computed over them.
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
   });
   return {
     db,
@@ -144,4 +151,50 @@ function readOwner(lockFile: string): Ownership | undefined {
     fs.rmSync(lockFile, { force: true });
     return undefined;
   }
+}
+
+/** Statements a connection keeps prepared at most; beyond that they are sent unnamed. */
+const MAX_PREPARED_PER_CONNECTION = 200;
+
+/*
+ * Sends every statement that has parameters as a named prepared statement, so PostgreSQL parses
+ * and plans it once per connection instead of on every execution (for the track query, planning
+ * cost three times what executing it does). The name is a hash of the text, so a name never meets
+ * another text. Statements without parameters (BEGIN, COMMIT, migrations) stay unnamed. Only for a
+ * PostgreSQL server: PgBouncer in transaction mode needs 1.21+ with max_prepared_statements set.
+ * See docs/decisions/0007-prepared-statements.md.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `k${createHash('sha1').update(text).digest('base64url')}`;
+      if (names.size < 10 * MAX_PREPARED_PER_CONNECTION) names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (!wrapped) {
+        const prepared = new Set<string>();
+        const query = (text: string, values?: unknown[]) => {
+          if (typeof text !== 'string' || !values || values.length === 0) return client.query(text, values);
+          const name = nameOf(text);
+          if (!prepared.has(name)) {
+            if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return client.query(text, values);
+            prepared.add(name);
+          }
+          return client.query({ name, text, values });
+        };
+        wrapped = { query: query as unknown as PostgresPoolClient['query'], release: () => client.release() };
+        clients.set(client, wrapped);
+      }
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
 }

@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
 import { insertSubmission } from '../../db/queries/insert-submission.ts';
 import type { Attachment, CaseType, Channel, Language } from '../../db/schema.ts';
@@ -131,7 +132,9 @@ export async function submitCase(
 
   // A fresh reference collides with an existing one about once in a billion: try again then.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const id = randomUUID();
+    // Time-ordered ids append to the right edge of the primary-key indexes instead of landing on a
+    // random page each time: fewer pages written per submission.
+    const id = timeOrderedUuid();
     const ref = generateReference();
     const pin = derivePin(deps.secrets, id);
     const eventData = { status: 'new', agencyId: owner.id, channel: input.channel, type: input.type };
@@ -174,7 +177,7 @@ export async function submitCase(
       citizen: anonymous
         ? undefined
         : {
-            id: randomUUID(),
+            id: timeOrderedUuid(),
             name: input.citizen?.name?.trim() || null,
             phone,
             email: input.citizen?.email?.trim().toLowerCase() || null,

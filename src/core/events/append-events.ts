@@ -27,12 +27,24 @@ export async function appendEvents(
   now: Date,
 ): Promise<void> {
   if (events.length === 0) return;
-  const head = await trx
-    .selectFrom('eventStreams')
-    .select(['seq', 'headHash'])
-    .where('id', '=', stream.id)
-    .forUpdate()
-    .executeTakeFirst();
+  const lockHead = () =>
+    trx
+      .selectFrom('eventStreams')
+      .select(['seq', 'headHash'])
+      .where('id', '=', stream.id)
+      .forUpdate()
+      .executeTakeFirst();
+  let head = await lockHead();
+  if (!head) {
+    // FOR UPDATE locks nothing when the row is missing, so two first appends would both insert:
+    // create the empty head (one wins, the other waits for it), then lock it.
+    await trx
+      .insertInto('eventStreams')
+      .values({ id: stream.id, seq: 0, headHash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    head = await lockHead();
+  }
   let seq = head?.seq ?? 0;
   let prevHash = head?.headHash ?? GENESIS_HASH;
   const rows = events.map((event) => {
@@ -53,14 +65,10 @@ export async function appendEvents(
     prevHash = hash;
     return row;
   });
-  if (head) {
-    await trx
-      .updateTable('eventStreams')
-      .set({ seq, headHash: prevHash })
-      .where('id', '=', stream.id)
-      .execute();
-  } else {
-    await trx.insertInto('eventStreams').values({ id: stream.id, seq, headHash: prevHash }).execute();
-  }
+  await trx
+    .updateTable('eventStreams')
+    .set({ seq, headHash: prevHash })
+    .where('id', '=', stream.id)
+    .execute();
   await trx.insertInto('events').values(rows).execute();
 }

@@ -160,10 +160,13 @@ CREATE TABLE event_streams (
   head_hash text NOT NULL
 );
 
+-- No foreign keys here: they would lock the parent rows on every append, and the chain already
+-- ties every event to its stream head (audit verify reports an event without a head, a head
+-- without its events, and any gap). Cases themselves can never be deleted (trigger below).
 CREATE TABLE events (
-  stream_id text NOT NULL REFERENCES event_streams (id),
+  stream_id text NOT NULL,
   seq integer NOT NULL,
-  case_id uuid REFERENCES cases (id),
+  case_id uuid,
   kind text NOT NULL,
   public boolean NOT NULL DEFAULT false,
   actor_type text NOT NULL CHECK (actor_type IN ('citizen', 'staff', 'api_key', 'system')),
@@ -187,3 +190,14 @@ CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events
   FOR EACH ROW EXECUTE FUNCTION events_append_only();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
   FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();
+
+-- Nothing acknowledged is ever lost: a case is never deleted, whatever the status.
+CREATE FUNCTION cases_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'cases are never deleted';
+END;
+$$;
+CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases
+  FOR EACH ROW EXECUTE FUNCTION cases_never_deleted();
+CREATE TRIGGER cases_no_truncate BEFORE TRUNCATE ON cases
+  FOR EACH STATEMENT EXECUTE FUNCTION cases_never_deleted();

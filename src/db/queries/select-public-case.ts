@@ -27,7 +27,8 @@ export interface PublicCaseRows extends CaseColumns {
  * Tracking is the most frequent read, so it is one plain statement: the case and its public
  * events as rows (no JSON building in the database), found through the reference index and the
  * events primary key (a case's stream id is its id). Names of agencies, services and counties
- * come from the in-memory reference cache, not joins.
+ * come from the in-memory reference cache, not joins. Columns are named in camelCase here, and the
+ * case-converting plugin is skipped: on this hot path it cost a third of the query's time.
  */
 export async function selectPublicCase(db: Db, reference: string): Promise<PublicCaseRows | undefined> {
   const { rows } = await sql<
@@ -37,14 +38,16 @@ export async function selectPublicCase(db: Db, reference: string): Promise<Publi
       eventAt: Date | null;
     }
   >`
-    SELECT c.id, c.reference, c.type, c.status, c.priority, c.agency_id, c.service_id, c.county_code,
-      c.citizen_id, c.pin_hash, c.created_at, c.updated_at, c.resolved_at, c.rating,
-      e.kind AS event_kind, e.data AS event_data, e.created_at AS event_at
+    SELECT c.id, c.reference, c.type, c.status, c.priority, c.agency_id AS "agencyId",
+      c.service_id AS "serviceId", c.county_code AS "countyCode", c.citizen_id AS "citizenId",
+      c.pin_hash AS "pinHash", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+      c.resolved_at AS "resolvedAt", c.rating, e.kind AS "eventKind", e.data AS "eventData",
+      e.created_at AS "eventAt"
     FROM cases c
     LEFT JOIN events e ON e.stream_id = c.id::text AND e.public
     WHERE c.reference = ${reference}
     ORDER BY e.seq
-  `.execute(db);
+  `.execute(db.withoutPlugins());
   const first = rows[0];
   if (!first) return undefined;
   const { eventKind: _k, eventData: _d, eventAt: _a, ...kase } = first;

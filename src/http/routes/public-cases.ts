@@ -180,11 +180,10 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
       const language = languageOf(request);
       const pin = request.headers['x-tracking-pin'] ?? request.query.pin;
       const found = await trackCase(deps, request.params.reference, pin, language);
-      const t = translator(language);
       return {
         ...found,
         referenceDisplay: formatReference(found.reference),
-        statusText: t(`status.${found.status}`),
+        statusText: statusText(language, found.status),
         createdAt: found.createdAt.toISOString(),
         updatedAt: found.updatedAt.toISOString(),
         resolvedAt: found.resolvedAt?.toISOString() ?? null,
@@ -240,4 +239,17 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
     Type.Object({ pin: Pin, reason: Type.Optional(Text(2000)) }, closed),
     (proof, body) => withdrawCase(deps, proof, body.reason),
   );
+}
+
+const statusTexts = new Map<string, string>();
+
+/** The words for a status, looked up once per language: they never change while running. */
+function statusText(language: 'en' | 'sw', status: CaseStatus): string {
+  const key = `${language}:${status}`;
+  let text = statusTexts.get(key);
+  if (text === undefined) {
+    text = translator(language)(`status.${status}`);
+    statusTexts.set(key, text);
+  }
+  return text;
 }

@@ -1,0 +1,44 @@
+/** The benchmark's knobs, read once from the environment; every problem is listed at once. */
+export interface BenchSettings {
+  /** A role that may create and drop databases; the run works in a fresh one of its own. */
+  adminUrl: string;
+  connections: number;
+  durationSeconds: number;
+  warmUpSeconds: number;
+  /** Cases submitted through the API before tracking is measured, and rows in the baseline table. */
+  seedCases: number;
+}
+
+/** The environment asks for something impossible; the message lists every problem. */
+export class SettingsError extends Error {}
+
+export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function readSettings(env: Record<string, string | undefined>): BenchSettings {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  };
+  const adminUrl = env.BENCH_DATABASE_URL?.trim() || DEFAULT_ADMIN_URL;
+  if (!/^postgres(ql)?:\/\//.test(adminUrl)) {
+    problems.push('BENCH_DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const settings: BenchSettings = {
+    adminUrl,
+    connections: int('BENCH_CONNECTIONS', 16, 1, 1000),
+    durationSeconds: int('BENCH_DURATION_SECONDS', 10, 1, 3600),
+    warmUpSeconds: int('BENCH_WARMUP_SECONDS', 3, 0, 600),
+    seedCases: int('BENCH_SEED_CASES', 20_000, 0, 10_000_000),
+  };
+  if (problems.length > 0) {
+    throw new SettingsError(
+      `The benchmark cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return settings;
+}

@@ -1,0 +1,32 @@
+/** What the parent asks the load generator for, and what it gets back; both cross the IPC channel as JSON. */
+
+export type Target =
+  /** POSTs a fresh, varied submission body each time (see submissions.ts). */
+  | { kind: 'submit'; url: string; path: string }
+  /** GETs pathPrefix + a key drawn at random from keys. */
+  | { kind: 'read'; url: string; pathPrefix: string; keys: string[] };
+
+export interface LoadJob {
+  target: Target;
+  connections: number;
+  /** Run for this long... */
+  durationSeconds?: number;
+  /** ...or until this many requests have been answered. */
+  amount?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  requestsPerSecond: number;
+  /** Whole milliseconds: autocannon's histogram has no finer resolution. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Connection errors, timeouts included. */
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  durationSeconds: number;
+  /** CPU time the load generator itself used: on a small machine it competes with the server. */
+  generatorCpuSeconds: number;
+}

@@ -1,0 +1,65 @@
+import { randomInt } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { LoadJob, LoadResult } from './load-job.ts';
+import { submissionBody } from './submissions.ts';
+
+/*
+ * The load generator, in a process of its own (forked by run-load.ts) so that building requests
+ * and parsing responses never runs on the server's event loop. It takes one job, answers with
+ * the result and exits.
+ */
+
+async function fire(job: LoadJob): Promise<LoadResult> {
+  const { target } = job;
+  const request: autocannon.Request =
+    target.kind === 'submit'
+      ? {
+          method: 'POST',
+          path: target.path,
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: submissionBody() }),
+        }
+      : {
+          method: 'GET',
+          setupRequest: (req) => ({
+            ...req,
+            path: target.pathPrefix + target.keys[randomInt(target.keys.length)],
+          }),
+        };
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({
+    url: target.url,
+    connections: job.connections,
+    ...(job.amount ? { amount: job.amount } : { duration: job.durationSeconds ?? 10 }),
+    requests: [request],
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) {
+    statusCodes[code] = stats.count ?? 0;
+  }
+  return {
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    durationSeconds: result.duration,
+    generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+// Without its parent there is nobody to report to: stop, rather than load a server that is gone.
+process.once('disconnect', () => process.exit(0));
+process.once('message', (job: LoadJob) => {
+  fire(job).then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => {
+      console.error('load generator failed:', error);
+      process.exit(1);
+    },
+  );
+});

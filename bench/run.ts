@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { prepare } from '../src/start.ts';
+import { buildBaselineApp, createBaselineTable } from './baseline-app.ts';
+import { type BenchDatabase, createBenchDatabase, DatabaseUnreachable, redact } from './bench-database.ts';
+import { type BenchSettings, readSettings, SettingsError } from './bench-settings.ts';
+import type { Target } from './load-job.ts';
+import { failuresOf, formatTable, type Ratio, ratio, type ScenarioResult } from './report.ts';
+import { runLoad, stopLoad } from './run-load.ts';
+
+/*
+ * `npm run bench`: Baraza's submit and track endpoints against a bare Fastify + pg baseline doing
+ * one INSERT and one primary-key SELECT, on the same fresh PostgreSQL database in the same run.
+ * The servers run in this process; autocannon runs in a child process (run-load.ts) so that it
+ * does not compete for this event loop. Figures go to the terminal and to .bench/results.json.
+ * Exits 1 when any request failed; missing a target is reported, not a failure.
+ */
+
+const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
+const SUBMIT_TARGET = 0.5;
+const TRACK_TARGET = 0.7;
+
+const cleanups: Array<() => Promise<unknown>> = [];
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+/** Undoes everything in reverse order, once, whether the run ended, failed or was interrupted. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    stopLoad();
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error('cleanup failed:', error);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+async function main(): Promise<number> {
+  let settings: BenchSettings;
+  try {
+    settings = readSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+  // The figures are only worth comparing on an otherwise idle machine.
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  if (loadAtStart > 0.5) {
+    console.warn(
+      `warning: load average ${loadAtStart.toFixed(2)}: other work is running, figures will be low and noisy`,
+    );
+  }
+  let database: BenchDatabase;
+  try {
+    database = await createBenchDatabase(settings.adminUrl);
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachable)) throw error;
+    console.error(`PostgreSQL is not reachable: ${error.message}
+Start the local cluster with
+  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start
+or point BENCH_DATABASE_URL at a server where this role may create databases.`);
+    return 1;
+  }
+  cleanups.push(() => database.drop());
+  console.log(`database ${database.name} on ${redact(settings.adminUrl)}`);
+
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
+    BARAZA_RATE_TRACK_PER_MINUTE: '0',
+    BARAZA_SEED_DEMO: 'false',
+  });
+  const started = await prepare(config);
+  cleanups.push(() => started.close());
+  const barazaUrl = await started.app.listen({ port: 0, host: '127.0.0.1' });
+
+  // Same pool size as Baraza's, read from its pool rather than assumed.
+  const poolSize = started.database.pool.options.max ?? 10;
+  const pool = new pg.Pool({ connectionString: database.url, max: poolSize });
+  cleanups.push(() => pool.end());
+  await createBaselineTable(pool, settings.seedCases);
+  const baselineApp = buildBaselineApp(pool);
+  cleanups.push(() => baselineApp.close());
+  const baselineUrl = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
+
+  const rss: Record<string, number> = { afterStart: rssMb() };
+  const failures: string[] = [];
+
+  console.log(`seeding ${settings.seedCases} cases through POST /api/v1/cases...`);
+  const seedStart = performance.now();
+  const seed =
+    settings.seedCases > 0
+      ? await runLoad({
+          target: { kind: 'submit', url: barazaUrl, path: '/api/v1/cases' },
+          connections: settings.connections,
+          amount: settings.seedCases,
+        })
+      : undefined;
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  if (seed && failuresOf(seed) > 0) {
+    failures.push(
+      `seeding: ${seed.errors} errors, ${seed.non2xx} non-2xx ${JSON.stringify(seed.statusCodes)}`,
+    );
+  }
+  // Statistics and visibility map as a running system would have them, and no autovacuum
+  // catching up on the bulk load in the middle of a measurement.
+  await pool.query('VACUUM ANALYZE');
+  rss.afterSeed = rssMb();
+
+  const measure = async (name: string, description: string, target: Target): Promise<ScenarioResult> => {
+    process.stdout.write(
+      `${name}: warm-up ${settings.warmUpSeconds} s, measure ${settings.durationSeconds} s\n`,
+    );
+    const common = { target, connections: settings.connections };
+    const warmUp =
+      settings.warmUpSeconds > 0
+        ? await runLoad({ ...common, durationSeconds: settings.warmUpSeconds })
+        : { requests: 0, errors: 0, non2xx: 0 };
+    const result = await runLoad({ ...common, durationSeconds: settings.durationSeconds });
+    const scenario: ScenarioResult = {
+      name,
+      description,
+      ...result,
+      warmUp: { requests: warmUp.requests, errors: warmUp.errors, non2xx: warmUp.non2xx },
+    };
+    if (failuresOf(result) + failuresOf(warmUp) > 0) {
+      failures.push(
+        `${name}: ${result.errors + warmUp.errors} errors, ${result.non2xx + warmUp.non2xx} non-2xx ` +
+          `(status codes measured: ${JSON.stringify(result.statusCodes)})`,
+      );
+    }
+    return scenario;
+  };
+
+  // Each Baraza scenario right after its baseline, so both meet the database in the same state.
+  const baselineInsert = await measure('baseline insert', 'bare Fastify + pg: one INSERT', {
+    kind: 'submit',
+    url: baselineUrl,
+    path: '/baseline',
+  });
+  const submit = await measure('submit', 'POST /api/v1/cases', {
+    kind: 'submit',
+    url: barazaUrl,
+    path: '/api/v1/cases',
+  });
+  const baselineIds = (await pool.query<{ id: string }>('SELECT id FROM bench_baseline')).rows.map(
+    (r) => r.id,
+  );
+  const references = (await pool.query<{ reference: string }>('SELECT reference FROM cases')).rows.map(
+    (r) => r.reference,
+  );
+  const baselineSelect = await measure('baseline select', 'bare Fastify + pg: one primary-key SELECT', {
+    kind: 'read',
+    url: baselineUrl,
+    pathPrefix: '/baseline/',
+    keys: baselineIds,
+  });
+  const track = await measure('track', 'GET /api/v1/cases/{reference}', {
+    kind: 'read',
+    url: barazaUrl,
+    pathPrefix: '/api/v1/cases/',
+    keys: references,
+  });
+  rss.atEnd = rssMb();
+
+  const scenarios = [baselineInsert, submit, baselineSelect, track];
+  const ratios: Ratio[] = [
+    ratio('submit / baseline insert', submit, baselineInsert, SUBMIT_TARGET),
+    ratio('track / baseline select', track, baselineSelect, TRACK_TARGET),
+  ];
+  const postgres = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    ?.server_version;
+
+  console.log(`\n${formatTable(scenarios, ratios)}`);
+  console.log(
+    `\nserver process RSS: ${rss.afterStart} MB after start, ${rss.afterSeed} MB after seeding, ${rss.atEnd} MB at the end`,
+  );
+  console.log(
+    `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
+      `baseline selected among ${baselineIds.length} rows`,
+  );
+
+  writeResults({
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+      node: process.version,
+      postgres,
+      loadAverageAtStart: loadAtStart,
+    },
+    settings: { ...settings, adminUrl: redact(settings.adminUrl), poolSize },
+    seed: seed ? { cases: settings.seedCases, seconds: seedSeconds, ...seed } : null,
+    scenarios,
+    ratios,
+    rssMb: rss,
+    failures,
+  });
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+
+  if (failures.length > 0) {
+    console.error(`\nFAILED: some requests did not succeed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+function rssMb(): number {
+  return Math.round(process.memoryUsage().rss / 1024 ** 2);
+}
+
+function writeResults(results: object): void {
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: dropping the benchmark database`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async (code) => {
+    await cleanUp();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    // After an interrupt the load generator's end surfaces here as an error: not worth reporting.
+    if (!interrupted) console.error('the benchmark failed:', error);
+    await cleanUp();
+    process.exit(1);
+  });
