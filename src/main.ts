@@ -1,6 +1,6 @@
+import { serveAdminCommands } from './cli/admin-socket.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { seedDemoIfEmpty } from './core/demo/seed-demo.ts';
-import { serveAdminCommands } from './cli/admin-socket.ts';
 import { prepare } from './start.ts';
 
 /** `npm start`: one process serving the portal, console and API on PORT (3000). */
