@@ -18,8 +18,12 @@ export interface Config {
   loginLockMinutes: number;
   /** Requests per minute per client address; off (false) when 0. */
   rateLimits: { submit: RateLimit; track: RateLimit; login: RateLimit };
-  /** Behind a reverse proxy, believe its X-Forwarded-For and X-Forwarded-Proto. */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies stand in front (0: none). Fastify then takes the client address that
+   * many hops back in X-Forwarded-For; trusting every hop would let clients choose their address
+   * and dodge rate limits.
+   */
+  trustProxyHops: number;
 }
 
 export type RateLimit = { max: number; timeWindow: number } | false;
@@ -82,7 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
       track: perMinute(int('BARAZA_RATE_TRACK_PER_MINUTE', 120, 0, 1_000_000)),
       login: perMinute(int('BARAZA_RATE_LOGIN_PER_MINUTE', 10, 0, 1_000_000)),
     },
-    trustProxy: bool('BARAZA_TRUST_PROXY', false),
+    trustProxyHops: int('BARAZA_TRUST_PROXY_HOPS', 0, 0, 10),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

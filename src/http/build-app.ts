@@ -47,7 +47,7 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
       ? { ...(options.logger === true ? {} : options.logger), serializers: { req: redactedRequest } }
       : false,
     bodyLimit: 256 * 1024,
-    trustProxy: inputs.config.trustProxy,
+    trustProxy: trustedHops(inputs.config.trustProxyHops),
     // Errors the router raises before any handler (a bad URL, an over-long parameter) get the
     // same error shape as every other.
     frameworkErrors: (error, request, reply) => {
@@ -117,4 +117,9 @@ function redactedRequest(request: { method: string; url: string; ip?: string }) 
     url: request.url.replace(/([?&]pin=)[^&]*/gi, '$1***'),
     remoteAddress: request.ip,
   };
+}
+
+/** Believes the nearest `hops` proxies and no further: X-Forwarded-For beyond them is the client's say-so. */
+function trustedHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

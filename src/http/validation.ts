@@ -18,8 +18,9 @@ export function installValidation(app: FastifyInstance): void {
 }
 
 /**
- * PostgreSQL text cannot hold U+0000, so a NUL anywhere in a request would fail deep in the
- * database as a 500. Refuse it first, naming the field.
+ * PostgreSQL text cannot hold U+0000, and jsonb cannot hold half of a surrogate pair (broken
+ * UTF-16, as "\ud800" in JSON), so either would fail deep in the database as a 500. Refuse both
+ * first, naming the field.
  */
 export function refuseNulCharacters(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
@@ -32,8 +33,13 @@ export function refuseNulCharacters(app: FastifyInstance): void {
       if (field !== undefined) {
         throw new AppError(
           'invalid_input',
-          `${field || part}: contains a NUL character, which is not allowed`,
-          [{ field: field || part, problem: 'contains a NUL character, which is not allowed' }],
+          `${field || part}: contains a NUL character or broken Unicode, which is not allowed`,
+          [
+            {
+              field: field || part,
+              problem: 'contains a NUL character or broken Unicode, which is not allowed',
+            },
+          ],
         );
       }
     }
@@ -41,7 +47,8 @@ export function refuseNulCharacters(app: FastifyInstance): void {
 }
 
 function nulField(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value === 'string')
+    return value.includes('\u0000') || LONE_SURROGATE.test(value) ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
     const found = nulField(child, path && !path.endsWith(':') ? `${path}.${key}` : `${path}${key}`);
@@ -49,3 +56,5 @@ function nulField(value: unknown, path: string): string | undefined {
   }
   return undefined;
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;

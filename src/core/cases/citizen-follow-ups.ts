@@ -85,7 +85,8 @@ export function reopenCase(deps: FollowUpDeps, proof: CitizenProof, reason: stri
   const now = deps.now();
   return asCitizen(deps, proof, (kase) => {
     assertTransition(kase.status, 'reopened', 'citizen');
-    const since = kase.closedAt ?? kase.resolvedAt ?? kase.updatedAt;
+    // Counted from the resolution, not from when staff later closed it.
+    const since = kase.resolvedAt ?? kase.closedAt ?? kase.updatedAt;
     const deadline = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
     if (now > deadline) {
       throw new AppError(

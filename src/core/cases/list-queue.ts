@@ -132,7 +132,15 @@ function encodeCursor(createdAt: Date, id: string): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !isUuid(id)) {
+  const year = createdAt.getUTCFullYear();
+  if (
+    !id ||
+    !isUuid(id) ||
+    Number.isNaN(year) ||
+    year < 2000 ||
+    year > 9999 ||
+    createdAt.toISOString() !== at
+  ) {
     throw invalidInput('cursor', 'this paging cursor is not one Baraza gave out');
   }
   return { createdAt, id };

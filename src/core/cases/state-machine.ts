@@ -38,7 +38,7 @@ const TRANSITIONS: Record<CaseStatus, Partial<Record<CaseStatus, Mover[]>>> = {
     resolved: ['staff'],
     withdrawn: ['citizen'],
   },
-  resolved: { closed: ['staff', 'system', 'citizen'], reopened: ['citizen'] },
+  resolved: { closed: ['staff', 'system'], reopened: ['citizen'] },
   closed: { reopened: ['citizen'] },
   withdrawn: {},
   merged: {},

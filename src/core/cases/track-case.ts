@@ -45,12 +45,15 @@ export async function trackCase(
   const row = await selectPublicCase(deps.db, reference);
   if (!row) throw notFound('A case with this reference').translatable('case_not_found');
   const anonymous = row.citizenId === null;
-  if (anonymous) {
-    if (!pin)
+  // A corruption report protects its sender as well as its subject: it is seen only with the PIN,
+  // even when the sender gave their name.
+  if (anonymous || row.sealed) {
+    if (!pin) {
       throw new AppError(
         'unauthenticated',
-        'This case was sent anonymously: give its tracking PIN to see it',
+        'Give the tracking PIN that came with this reference to see the case',
       ).translatable('pin_required');
+    }
     if (!pinMatches(deps.secrets, row.id, row.pinHash, pin)) {
       throw new AppError('forbidden', 'The PIN does not match this case').translatable('pin_mismatch');
     }

@@ -62,14 +62,14 @@ export async function signIn(
   const passwordOk = await verifyPassword(user?.passwordHash ?? (await decoyHash), credentials.password);
   if (!user?.active) throw wrong;
   if (!passwordOk) {
-    await recordFailure(deps, user.id, user.failedLogins);
+    await recordFailure(deps, user.id);
     throw wrong;
   }
   if (user.totpEnabled) {
     if (!credentials.totpCode)
       throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app');
     if (!totpMatches(user.totpSecret, credentials.totpCode)) {
-      await recordFailure(deps, user.id, user.failedLogins);
+      await recordFailure(deps, user.id);
       throw new AppError('unauthenticated', 'The authenticator code is wrong or has expired');
     }
   }
@@ -108,17 +108,27 @@ export async function signIn(
   };
 }
 
-async function recordFailure(deps: SessionDeps, userId: string, failedBefore: number): Promise<void> {
-  const failures = failedBefore + 1;
-  const lock = failures >= deps.policy.maxFailures;
-  await deps.db
+/**
+ * Counts a failure in the database itself (failed_logins + 1), so parallel wrong guesses each
+ * count; the one that reaches the limit locks the account and starts the count again.
+ */
+async function recordFailure(deps: SessionDeps, userId: string): Promise<void> {
+  const counted = await deps.db
     .updateTable('staffUsers')
-    .set({
-      failedLogins: lock ? 0 : failures,
-      lockedUntil: lock ? new Date(deps.now().getTime() + deps.policy.lockMinutes * 60_000) : null,
-    })
+    .set((eb) => ({ failedLogins: eb('failedLogins', '+', 1) }))
     .where('id', '=', userId)
-    .execute();
+    .returning('failedLogins')
+    .executeTakeFirst();
+  if (counted && counted.failedLogins >= deps.policy.maxFailures) {
+    await deps.db
+      .updateTable('staffUsers')
+      .set({
+        failedLogins: 0,
+        lockedUntil: new Date(deps.now().getTime() + deps.policy.lockMinutes * 60_000),
+      })
+      .where('id', '=', userId)
+      .execute();
+  }
 }
 
 /**

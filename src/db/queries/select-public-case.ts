@@ -8,6 +8,7 @@ interface CaseColumns {
   type: CaseType;
   status: CaseStatus;
   priority: Priority;
+  sealed: boolean;
   agencyId: string;
   serviceId: string | null;
   countyCode: string | null;
@@ -38,7 +39,7 @@ export async function selectPublicCase(db: Db, reference: string): Promise<Publi
       eventAt: Date | null;
     }
   >`
-    SELECT c.id, c.reference, c.type, c.status, c.priority, c.agency_id AS "agencyId",
+    SELECT c.id, c.reference, c.type, c.status, c.priority, c.sealed, c.agency_id AS "agencyId",
       c.service_id AS "serviceId", c.county_code AS "countyCode", c.citizen_id AS "citizenId",
       c.pin_hash AS "pinHash", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
       c.resolved_at AS "resolvedAt", c.rating, e.kind AS "eventKind", e.data AS "eventData",

@@ -157,7 +157,7 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
   action<{ userId?: string | null }>(
     'assign',
     'Claim the case (no userId), give it to a colleague (supervisors), or unassign it (userId null)',
-    Type.Object({ userId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))) }, closed),
+    Type.Object({ userId: Type.Optional(Nullable(Type.String({ pattern: `^${UUID_PATTERN}$` }))) }, closed),
     (p, ref, body) => assignCase(deps, p, ref, body.userId),
   );
   action<{ message: string }>(
