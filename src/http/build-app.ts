@@ -9,6 +9,8 @@ import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
 import type { Secrets } from '../core/security/secrets.ts';
 import type { Db } from '../db/open-database.ts';
+import { type SubmissionWriter, submissionWriter } from '../db/queries/insert-submission.ts';
+import { type PublicCaseReader, publicCaseReader } from '../db/queries/select-public-case.ts';
 import { translator } from '../i18n/index.ts';
 import { authGuards } from './authenticate.ts';
 import { installErrorHandling, languageOf, sendError } from './handle-errors.ts';
@@ -29,6 +31,8 @@ export type App = FastifyInstance<
 
 export interface AppDeps {
   db: Db;
+  submissions: SubmissionWriter;
+  cases: PublicCaseReader;
   databaseKind: string;
   config: Config;
   reference: ReferenceCache;
@@ -39,7 +43,7 @@ export interface AppDeps {
   guards: ReturnType<typeof authGuards>;
 }
 
-export type AppInputs = Omit<AppDeps, 'guards' | 'policy' | 'reopenWindowDays'>;
+export type AppInputs = Omit<AppDeps, 'guards' | 'policy' | 'reopenWindowDays' | 'submissions' | 'cases'>;
 
 export async function buildApp(inputs: AppInputs, options: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
@@ -63,6 +67,8 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   const c = inputs.config;
   const deps: AppDeps = {
     ...inputs,
+    submissions: submissionWriter(inputs.db),
+    cases: publicCaseReader(inputs.db),
     policy: {
       idleMinutes: c.sessionIdleMinutes,
       maxHours: c.sessionMaxHours,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
-import { insertSubmission } from '../../db/queries/insert-submission.ts';
+import type { SubmissionWriter } from '../../db/queries/insert-submission.ts';
 import type { Attachment, CaseType, Channel, Language } from '../../db/schema.ts';
 import type { AgencyRef, ReferenceCache } from '../agencies/reference-cache.ts';
 import { normalisePhone } from '../citizens/normalise-phone.ts';
@@ -38,6 +38,8 @@ export interface SubmitCaseInput {
 
 export interface SubmitCaseDeps {
   db: Db;
+  /** Writes submissions, batching those that arrive together (group commit). */
+  submissions: SubmissionWriter;
   reference: ReferenceCache;
   secrets: Secrets;
   now: () => Date;
@@ -149,7 +151,7 @@ export async function submitCase(
       data: eventData,
       createdAt: createdAt.toISOString(),
     };
-    const inserted = await insertSubmission(deps.db, {
+    const inserted = await deps.submissions.submit({
       case: {
         id,
         reference: ref,

@@ -1,5 +1,4 @@
-import type { Db } from '../../db/open-database.ts';
-import { selectPublicCase } from '../../db/queries/select-public-case.ts';
+import type { PublicCaseReader } from '../../db/queries/select-public-case.ts';
 import type { CaseStatus, CaseType, Language, Priority } from '../../db/schema.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -36,13 +35,13 @@ export interface PublicCase {
  * and public events only, never the officer's name, internal notes or contact details. One query.
  */
 export async function trackCase(
-  deps: { db: Db; secrets: Secrets; reference: ReferenceCache },
+  deps: { cases: PublicCaseReader; secrets: Secrets; reference: ReferenceCache },
   referenceInput: string,
   pin: string | undefined,
   language: Language,
 ): Promise<PublicCase> {
   const reference = parseReference(referenceInput);
-  const row = await selectPublicCase(deps.db, reference);
+  const row = await deps.cases.submit(reference);
   if (!row) throw notFound('A case with this reference').translatable('case_not_found');
   const anonymous = row.citizenId === null;
   // A corruption report protects its sender as well as its subject: it is seen only with the PIN,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { Batcher } from '../batcher.ts';
 import type { Db } from '../open-database.ts';
 import type { Language } from '../schema.ts';
 
@@ -34,46 +35,87 @@ export interface SubmissionRow {
 }
 
 /**
- * Writes a new case, its citizen and its first event in one statement: one round trip, so a
- * submission costs about what a single INSERT does. A conflict on the reference or the
- * idempotency key inserts nothing and returns false; the caller decides which it was.
+ * Writes new cases, their citizens and their first events, any number in one statement: the row
+ * values travel as arrays and `unnest` turns them back into rows. Returns, for each row in order,
+ * whether its case was written: a conflict on the reference or the idempotency key writes nothing
+ * for that row (not even a duplicate within the same batch), and the caller decides which it was.
+ * Citizens are matched by phone; two rows with one phone in a batch share the first one's record.
  */
-export async function insertSubmission(db: Db, row: SubmissionRow): Promise<boolean> {
-  const c = row.case;
-  const citizen = row.citizen
-    ? sql`citizen AS (
-        INSERT INTO citizens (id, name, phone, email, preferred_language)
-        VALUES (${row.citizen.id}, ${row.citizen.name}, ${row.citizen.phone}, ${row.citizen.email}, ${row.citizen.language})
-        ON CONFLICT (phone) DO UPDATE SET
-          name = COALESCE(citizens.name, EXCLUDED.name),
-          email = COALESCE(citizens.email, EXCLUDED.email)
-        RETURNING id
-      ),`
-    : sql`citizen AS (SELECT NULL::uuid AS id),`;
-  const result = await sql<{ seq: number }>`
-    WITH ${citizen}
-    new_case AS (
+export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]): Promise<boolean[]> {
+  const column = <T>(pick: (row: SubmissionRow) => T) => rows.map(pick);
+  const c = (row: SubmissionRow) => row.case;
+  const result = await sql<{ id: string }>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${column((r) => c(r).id)}::uuid[], ${column((r) => c(r).reference)}::text[],
+        ${column((r) => c(r).type)}::text[], ${column((r) => c(r).channel)}::text[],
+        ${column((r) => c(r).agencyId)}::text[], ${column((r) => c(r).serviceId)}::text[],
+        ${column((r) => c(r).categoryId)}::text[], ${column((r) => c(r).subjectAgencyId)}::text[],
+        ${column((r) => c(r).sealed)}::boolean[], ${column((r) => c(r).language)}::text[],
+        ${column((r) => c(r).pinHash)}::text[], ${column((r) => c(r).title)}::text[],
+        ${column((r) => c(r).description)}::text[], ${column((r) => c(r).countyCode)}::text[],
+        ${column((r) => c(r).subCounty)}::text[], ${column((r) => c(r).ward)}::text[],
+        ${column((r) => c(r).latitude)}::float8[], ${column((r) => c(r).longitude)}::float8[],
+        ${column((r) => c(r).attachments)}::text[], ${column((r) => c(r).idempotencyKey)}::text[],
+        ${column((r) => c(r).idempotencyFingerprint)}::text[], ${column((r) => c(r).createdAt)}::timestamptz[],
+        ${column((r) => r.citizen?.id ?? null)}::uuid[], ${column((r) => r.citizen?.name ?? null)}::text[],
+        ${column((r) => r.citizen?.phone ?? null)}::text[], ${column((r) => r.citizen?.email ?? null)}::text[],
+        ${column((r) => r.citizen?.language ?? null)}::text[],
+        ${column((r) => r.event.kind)}::text[], ${column((r) => r.event.data)}::text[],
+        ${column((r) => r.event.hash)}::text[], ${column((r) => r.event.prevHash)}::text[],
+        ${column((r) => r.event.createdAt)}::timestamptz[]
+      ) WITH ORDINALITY AS t(id, reference, type, channel, agency_id, service_id, category_id,
+        subject_agency_id, sealed, language, pin_hash, title, description, county_code, sub_county, ward,
+        latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at,
+        citizen_id, citizen_name, citizen_phone, citizen_email, citizen_language,
+        event_kind, event_data, event_hash, event_prev_hash, event_created_at, ord)
+    ),
+    by_phone AS (
+      INSERT INTO citizens (id, name, phone, email, preferred_language)
+      SELECT DISTINCT ON (citizen_phone) citizen_id, citizen_name, citizen_phone, citizen_email, citizen_language
+      FROM input WHERE citizen_phone IS NOT NULL
+      ORDER BY citizen_phone, ord
+      ON CONFLICT (phone) DO UPDATE SET
+        name = COALESCE(citizens.name, EXCLUDED.name),
+        email = COALESCE(citizens.email, EXCLUDED.email)
+      RETURNING id, phone
+    ),
+    by_email AS (
+      INSERT INTO citizens (id, name, phone, email, preferred_language)
+      SELECT citizen_id, citizen_name, NULL, citizen_email, citizen_language
+      FROM input WHERE citizen_phone IS NULL AND citizen_id IS NOT NULL
+      RETURNING id
+    ),
+    new_cases AS (
       INSERT INTO cases (id, reference, type, channel, agency_id, service_id, category_id, subject_agency_id,
         sealed, citizen_id, language, pin_hash, title, description, county_code, sub_county, ward,
         latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at, updated_at)
-      SELECT ${c.id}, ${c.reference}, ${c.type}, ${c.channel}, ${c.agencyId}, ${c.serviceId}, ${c.categoryId},
-        ${c.subjectAgencyId}, ${c.sealed}, citizen.id, ${c.language}, ${c.pinHash}, ${c.title}, ${c.description},
-        ${c.countyCode}, ${c.subCounty}, ${c.ward}, ${c.latitude}, ${c.longitude}, ${c.attachments}::jsonb,
-        ${c.idempotencyKey}, ${c.idempotencyFingerprint}, ${c.createdAt}, ${c.createdAt}
-      FROM citizen
+      SELECT i.id, i.reference, i.type, i.channel, i.agency_id, i.service_id, i.category_id, i.subject_agency_id,
+        i.sealed, COALESCE(p.id, i.citizen_id), i.language, i.pin_hash, i.title, i.description, i.county_code,
+        i.sub_county, i.ward, i.latitude, i.longitude, i.attachments::jsonb, i.idempotency_key,
+        i.idempotency_fingerprint, i.created_at, i.created_at
+      FROM input i LEFT JOIN by_phone p ON p.phone = i.citizen_phone
+      ORDER BY i.ord
       ON CONFLICT DO NOTHING
       RETURNING id
     ),
-    stream AS (
+    streams AS (
       INSERT INTO event_streams (id, seq, head_hash)
-      SELECT id::text, 1, ${row.event.hash} FROM new_case
+      SELECT n.id::text, 1, i.event_hash FROM new_cases n JOIN input i ON i.id = n.id
       RETURNING id
     )
     INSERT INTO events (stream_id, seq, case_id, kind, public, actor_type, actor_id, data, created_at, prev_hash, hash)
-    SELECT stream.id, 1, ${c.id}, ${row.event.kind}, true, 'citizen', NULL, ${row.event.data}::jsonb,
-      ${row.event.createdAt}, ${row.event.prevHash}, ${row.event.hash}
-    FROM stream
-    RETURNING seq
+    SELECT s.id, 1, i.id, i.event_kind, true, 'citizen', NULL, i.event_data::jsonb, i.event_created_at,
+      i.event_prev_hash, i.event_hash
+    FROM streams s JOIN input i ON i.id::text = s.id
+    RETURNING case_id AS id
   `.execute(db);
-  return result.rows.length === 1;
+  const written = new Set(result.rows.map((row) => row.id));
+  return rows.map((row) => written.has(row.case.id));
 }
+
+export type SubmissionWriter = Batcher<SubmissionRow, boolean>;
+
+/** Group commit: submissions that arrive while a write is in flight are written together next. */
+export const submissionWriter = (db: Db): SubmissionWriter =>
+  new Batcher((rows) => insertSubmissions(db, rows));

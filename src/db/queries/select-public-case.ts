@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { Batcher } from '../batcher.ts';
 import type { Db } from '../open-database.ts';
 import type { CaseStatus, CaseType, Priority } from '../schema.ts';
 
@@ -25,13 +26,17 @@ export interface PublicCaseRows extends CaseColumns {
 }
 
 /**
- * Tracking is the most frequent read, so it is one plain statement: the case and its public
- * events as rows (no JSON building in the database), found through the reference index and the
- * events primary key (a case's stream id is its id). Names of agencies, services and counties
+ * Tracking is the most frequent read, so it is one plain statement for any number of references
+ * (concurrent lookups share one, through publicCaseReader): each case and its public events as
+ * rows (no JSON building in the database), found through the reference index and the events
+ * primary key (a case's stream id is its id). Names of agencies, services and counties
  * come from the in-memory reference cache, not joins. Columns are named in camelCase here, and the
  * case-converting plugin is skipped: on this hot path it cost a third of the query's time.
  */
-export async function selectPublicCase(db: Db, reference: string): Promise<PublicCaseRows | undefined> {
+export async function selectPublicCases(
+  db: Db,
+  references: readonly string[],
+): Promise<(PublicCaseRows | undefined)[]> {
   const { rows } = await sql<
     CaseColumns & {
       eventKind: string | null;
@@ -46,18 +51,21 @@ export async function selectPublicCase(db: Db, reference: string): Promise<Publi
       e.created_at AS "eventAt"
     FROM cases c
     LEFT JOIN events e ON e.stream_id = c.id::text AND e.public
-    WHERE c.reference = ${reference}
-    ORDER BY e.seq
+    WHERE c.reference = ANY(${references}::text[])
+    ORDER BY c.reference, e.seq
   `.execute(db.withoutPlugins());
-  const first = rows[0];
-  if (!first) return undefined;
-  const { eventKind: _k, eventData: _d, eventAt: _a, ...kase } = first;
-  return {
-    ...kase,
-    events: rows.flatMap((row) =>
-      row.eventKind && row.eventData && row.eventAt
-        ? [{ kind: row.eventKind, data: row.eventData, createdAt: row.eventAt }]
-        : [],
-    ),
-  };
+  const found = new Map<string, PublicCaseRows>();
+  for (const { eventKind, eventData, eventAt, ...kase } of rows) {
+    let entry = found.get(kase.reference);
+    if (!entry) found.set(kase.reference, (entry = { ...kase, events: [] }));
+    if (eventKind && eventData && eventAt)
+      entry.events.push({ kind: eventKind, data: eventData, createdAt: eventAt });
+  }
+  return references.map((reference) => found.get(reference));
 }
+
+export type PublicCaseReader = Batcher<string, PublicCaseRows | undefined>;
+
+/** Looks cases up by reference, concurrent lookups sharing one query. */
+export const publicCaseReader = (db: Db): PublicCaseReader =>
+  new Batcher((references) => selectPublicCases(db, references));
