@@ -29,7 +29,7 @@ export class Batcher<Item, Result> {
         const batch = this.#queue.splice(0, this.maxBatch);
         try {
           const results = await this.run(batch.map((entry) => entry.item));
-          batch.forEach((entry, i) => entry.resolve(results[i] as Result));
+          for (const [i, entry] of batch.entries()) entry.resolve(results[i] as Result);
         } catch (error) {
           if (batch.length === 1) {
             batch[0]?.reject(error);

@@ -57,7 +57,10 @@ export async function selectPublicCases(
   const found = new Map<string, PublicCaseRows>();
   for (const { eventKind, eventData, eventAt, ...kase } of rows) {
     let entry = found.get(kase.reference);
-    if (!entry) found.set(kase.reference, (entry = { ...kase, events: [] }));
+    if (!entry) {
+      entry = { ...kase, events: [] };
+      found.set(kase.reference, entry);
+    }
     if (eventKind && eventData && eventAt)
       entry.events.push({ kind: eventKind, data: eventData, createdAt: eventAt });
   }
