@@ -3,8 +3,6 @@ import type { Language } from '../db/schema.ts';
 import en from './en.json' with { type: 'json' };
 import sw from './sw.json' with { type: 'json' };
 
-export const LANGUAGES: readonly Language[] = ['en', 'sw'];
-
 const i18n = createInstance();
 // initImmediate false: the catalogues are in memory, so init completes before this module returns.
 await i18n.init({
@@ -18,10 +16,6 @@ await i18n.init({
 
 export function translator(language: Language): TFunction {
   return i18n.getFixedT(language);
-}
-
-export function hasKey(key: string): boolean {
-  return i18n.exists(key);
 }
 
 /** Picks English or Kiswahili from an explicit choice, else from Accept-Language (sw wins only if preferred). */

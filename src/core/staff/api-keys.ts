@@ -56,11 +56,15 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
   const row = await db
     .selectFrom('apiKeys as k')
     .innerJoin('agencies as a', 'a.id', 'k.agencyId')
-    .select(['k.id', 'k.keyHash', 'k.agencyId', 'a.code'])
+    .select(['k.id', 'k.keyHash', 'k.agencyId', 'k.lastUsedAt', 'a.code'])
     .where('k.prefix', '=', match[1] ?? '')
     .where('k.revokedAt', 'is', null)
     .executeTakeFirst();
   if (!row || row.keyHash !== sha256(key)) return undefined;
-  await db.updateTable('apiKeys').set({ lastUsedAt: new Date() }).where('id', '=', row.id).execute();
+  // Recorded at most once a minute: an integration calling all day should not write on every call.
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db.updateTable('apiKeys').set({ lastUsedAt: now }).where('id', '=', row.id).execute();
+  }
   return { kind: 'api_key', keyId: row.id, agencyId: row.agencyId, agencyCode: row.code };
 }
