@@ -10,6 +10,7 @@ import { type BenchSettings, readSettings, SettingsError } from './bench-setting
 import type { Target } from './load-job.ts';
 import { failuresOf, formatTable, type Ratio, ratio, type ScenarioResult } from './report.ts';
 import { runLoad, stopLoad } from './run-load.ts';
+import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts';
 
 /*
  * `npm run bench`: Baraza's submit and track endpoints against a bare Fastify + pg baseline doing
@@ -146,6 +147,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     url: baselineUrl,
     path: '/baseline',
   });
+  const triageTimes = timeTriageInSubmissions(started.triage);
   const submit = await measure('submit', 'POST /api/v1/cases', {
     kind: 'submit',
     url: barazaUrl,
@@ -170,6 +172,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     keys: references,
   });
   rss.atEnd = rssMb();
+  console.log('triage: predict throughput, CLI end to end, training on 10,000 examples...');
+  const triage = await benchTriage(triageTimes);
 
   const scenarios = [baselineInsert, submit, baselineSelect, track];
   const ratios: Ratio[] = [
@@ -183,6 +187,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   console.log(
     `\nserver process RSS: ${rss.afterStart} MB after start, ${rss.afterSeed} MB after seeding, ${rss.atEnd} MB at the end`,
   );
+  console.log(`\n${formatTriage(triage)}`);
   console.log(
     `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
       `baseline selected among ${baselineIds.length} rows`,
@@ -202,6 +207,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     seed: seed ? { cases: settings.seedCases, seconds: seedSeconds, ...seed } : null,
     scenarios,
     ratios,
+    triage,
     rssMb: rss,
     failures,
   });

@@ -21,11 +21,12 @@ const pick = <T>(list: readonly T[]): T => list[randomInt(list.length)] as T;
 
 export function submissionBody(): string {
   const serviceCode = pick(SERVICES);
+  // Half name the agency and type, half leave both to triage, as SMS and USSD submissions do.
+  const named = randomInt(2) === 0;
   return JSON.stringify({
-    type: 'complaint',
+    ...(named ? { type: 'complaint', agencyCode: 'DIS' } : {}),
     description: `${pick(PROBLEMS)} ${2 + randomInt(60)} days. Receipt number ${randomInt(1e9)}.`,
-    agencyCode: 'DIS',
-    ...(serviceCode ? { serviceCode } : {}),
+    ...(named && serviceCode ? { serviceCode } : {}),
     county: String(1 + randomInt(47)).padStart(2, '0'),
     citizen: { name: pick(NAMES), phone: `${pick(PREFIXES)}${String(randomInt(1e6)).padStart(6, '0')}` },
   });

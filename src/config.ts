@@ -24,6 +24,10 @@ export interface Config {
    * and dodge rate limits.
    */
   trustProxyHops: number;
+  /** Outgoing e-mail (referral letters); no e-mail is sent when smtpUrl is absent. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Where people outside reach Baraza, for links in letters and e-mails; no trailing slash. */
+  publicUrl: string;
 }
 
 export type RateLimit = { max: number; timeWindow: number } | false;
@@ -68,6 +72,16 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const smtpUrl = env.BARAZA_SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
+    // Not echoed: the URL may carry the mail server's password.
+    problems.push('BARAZA_SMTP_URL must look like smtp://host:port or smtps://user:password@host');
+  }
+  const publicUrl = (env.BARAZA_PUBLIC_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(publicUrl)) {
+    problems.push(`BARAZA_PUBLIC_URL must start with http:// or https:// (got "${publicUrl}")`);
+  }
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -87,6 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
       login: perMinute(int('BARAZA_RATE_LOGIN_PER_MINUTE', 10, 0, 1_000_000)),
     },
     trustProxyHops: int('BARAZA_TRUST_PROXY_HOPS', 0, 0, 10),
+    mail: { smtpUrl, from: env.BARAZA_MAIL_FROM?.trim() || 'Baraza <no-reply@baraza.go.ke>' },
+    publicUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,8 @@
 import type { Config } from './config.ts';
 import { ReferenceCache } from './core/agencies/reference-cache.ts';
 import { loadSecrets, type Secrets } from './core/security/secrets.ts';
+import { DirectoryIndex } from './core/triage/directory-index.ts';
+import { installShippedTriage, TriageService } from './core/triage/triage-service.ts';
 import { loadReferenceData } from './db/load-reference-data.ts';
 import { migrate } from './db/migrate.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
@@ -11,6 +13,7 @@ export interface Started {
   database: DatabaseHandle;
   reference: ReferenceCache;
   secrets: Secrets;
+  triage: TriageService;
   close(): Promise<void>;
 }
 
@@ -35,9 +38,14 @@ export async function startOn(
   try {
     await migrate(database.db);
     await loadReferenceData(database.db);
+    await installShippedTriage(database.db);
     const [reference, secrets] = await Promise.all([
       ReferenceCache.load(database.db),
       loadSecrets(database.db),
+    ]);
+    const [triage, directory] = await Promise.all([
+      TriageService.load(database.db, reference),
+      DirectoryIndex.load(database.db),
     ]);
     const app = await buildApp(
       {
@@ -46,16 +54,27 @@ export async function startOn(
         config,
         reference,
         secrets,
+        triage,
+        directory,
         now: options.now ?? (() => new Date()),
       },
       options,
     );
+    // Another process (or `npx baraza triage activate`) may change the rules or the active model.
+    const refresh = setInterval(() => {
+      triage
+        .reload(database.db, { ifChanged: true })
+        .catch((error: unknown) => app.log.error({ err: error }, 'triage reload failed'));
+    }, 30_000);
+    refresh.unref();
     return {
       app,
       database,
       reference,
       secrets,
+      triage,
       async close() {
+        clearInterval(refresh);
         await app.close();
         await database.close();
       },

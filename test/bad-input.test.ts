@@ -113,7 +113,7 @@ const POSTS: PublicPost[] = [
       agencyCode: 'DIS',
       citizen: { name: 'Wanjiku', phone: '0712345678' },
     }),
-    required: ['type', 'description'],
+    required: ['description'],
     textField: 'description',
     wrong: [
       [

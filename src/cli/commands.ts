@@ -5,6 +5,8 @@ import { SYSTEM_ACTOR } from '../core/events/append-events.ts';
 import { verifyAudit } from '../core/events/verify-audit.ts';
 import { createApiKey } from '../core/staff/api-keys.ts';
 import { createStaffUser } from '../core/staff/create-staff-user.ts';
+import { activateModel, listModels, startRetraining } from '../core/triage/manage-models.ts';
+import { TriageService } from '../core/triage/triage-service.ts';
 import type { Db } from '../db/open-database.ts';
 import type { StaffRole } from '../db/schema.ts';
 
@@ -66,6 +68,43 @@ export const COMMANDS: Record<string, (ctx: CommandContext, options: Options) =>
     ctx.print(
       `seeded ${result.cases} cases, ${result.events} events and ${result.users} staff accounts in ${seconds} s`,
     );
+    return 0;
+  },
+
+  async 'triage-retrain'(ctx, options) {
+    const triage = await TriageService.load(ctx.db, ctx.reference);
+    const { version, finished } = await startRetraining({ ...deps(ctx), triage }, SYSTEM_ACTOR);
+    ctx.print(`training ${version} ...`);
+    const model = await finished;
+    if (model.status !== 'ready') {
+      ctx.print(`FAILED: ${model.error}`);
+      return 1;
+    }
+    const agency = model.evaluation?.heads.find((h) => h.head === 'agency');
+    ctx.print(
+      `ready: ${model.examples} examples; on the dev split agency accuracy ${agency?.accuracy.toFixed(3)}, macro-F1 ${agency?.macroF1.toFixed(3)}, urgent recall ${model.evaluation?.urgentRecall?.toFixed(3)}`,
+    );
+    if (options.activate === true) {
+      await activateModel(deps(ctx), SYSTEM_ACTOR, version);
+      ctx.print(`${version} is now active`);
+    }
+    return 0;
+  },
+
+  async 'triage-models'(ctx) {
+    for (const m of await listModels(ctx.db)) {
+      const agency = m.evaluation?.heads.find((h) => h.head === 'agency');
+      const score = agency ? ` agency accuracy ${agency.accuracy.toFixed(3)}` : '';
+      ctx.print(
+        `${m.active ? '*' : ' '} ${m.version}  ${m.source}  ${m.status}  ${m.examples ?? '-'} examples${score}`,
+      );
+    }
+    return 0;
+  },
+
+  async 'triage-activate'(ctx, options) {
+    await activateModel(deps(ctx), SYSTEM_ACTOR, text(options, 'version') ?? '');
+    ctx.print(`${text(options, 'version')} is now active`);
     return 0;
   },
 

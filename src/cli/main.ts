@@ -8,6 +8,7 @@ import { DatabaseInUseError, openDatabase } from '../db/open-database.ts';
 import { STAFF_ROLES } from '../db/schema.ts';
 import { sendAdminCommand } from './admin-socket.ts';
 import { COMMANDS } from './commands.ts';
+import { evaluateCommand, modelFrom, predictCommand, trainCommand } from './triage-commands.ts';
 
 /*
  * `npx baraza ...`: administration from the server's shell, on PostgreSQL or PGlite, with the
@@ -94,6 +95,65 @@ program
   .command('verify')
   .description('recompute every hash in the event log; report OK or the first broken link (exit code 2)')
   .action(() => run('audit-verify', {}));
+
+const triage = program
+  .command('triage')
+  .description('the triage classifier: predict, train and evaluate (docs/triage.md)');
+
+triage
+  .command('predict')
+  .description('read {"id","text"} JSON lines on standard input; write one JSON line of triage per line')
+  .option('--model <path>', 'a model file from `triage train`; the shipped model by default')
+  .action(async (options: { model?: string }) => {
+    process.exitCode = await predictCommand(modelFrom(options.model), {
+      input: process.stdin,
+      output: process.stdout,
+      errors: process.stderr,
+    });
+  });
+
+triage
+  .command('train')
+  .description('train a model from a CSV or JSON lines file with "text" and "label" columns')
+  .requiredOption('--input <file>', 'CSV (with a header row) or JSON lines')
+  .requiredOption('--out <path>', 'where to write the model')
+  .action((options: { input: string; out: string }) => {
+    process.exitCode = trainCommand(options.input, options.out, (line) => console.log(line));
+  });
+
+triage
+  .command('evaluate')
+  .description('accuracy, macro-F1, per-class precision and recall, and the confusion matrix')
+  .requiredOption('--input <file>', 'labelled CSV or JSON lines')
+  .option('--model <path>', 'a model file; the shipped model by default')
+  .option('--json', 'print the report as JSON')
+  .action((options: { input: string; model?: string; json?: boolean }) => {
+    process.exitCode = evaluateCommand(
+      options.input,
+      modelFrom(options.model),
+      (line) => console.log(line),
+      options,
+    );
+  });
+
+triage
+  .command('retrain')
+  .description(
+    'train a new model version on the corpus and every routing, transfer and referral; prints its evaluation',
+  )
+  .option('--activate', 'make it the active model when it is ready')
+  .action((options: { activate?: boolean }) => run('triage-retrain', options));
+
+triage
+  .command('models')
+  .description('list model versions (* marks the active one)')
+  .action(() => run('triage-models', {}));
+
+triage
+  .command('activate')
+  .description('make a model version the one that triages new cases')
+  .argument('<version>')
+  .action((version: string) => run('triage-activate', { version }));
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);

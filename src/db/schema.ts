@@ -15,6 +15,11 @@ export interface Database {
   cases: CaseTable;
   eventStreams: { id: string; seq: number; headHash: string };
   events: EventTable;
+  triageRules: TriageRuleTable;
+  triageModels: TriageModelTable;
+  caseTriage: CaseTriageTable;
+  triageExamples: TriageExampleTable;
+  referrals: ReferralTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -203,3 +208,63 @@ export type CaseRow = Selectable<CaseTable>;
 export type NewCase = Insertable<CaseTable>;
 export type StaffUser = Selectable<StaffUserTable>;
 export type EventRow = Selectable<EventTable>;
+
+export interface TriageRuleTable {
+  id: string;
+  position: number;
+  name: string;
+  enabled: boolean;
+  conditions: ColumnType<Record<string, unknown>, string, string>;
+  actions: ColumnType<Record<string, unknown>, string, string>;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  updatedBy: string | null;
+}
+
+export type TriageModelStatus = 'training' | 'ready' | 'failed';
+export interface TriageModelTable {
+  version: string;
+  source: 'shipped' | 'retrained';
+  status: TriageModelStatus;
+  active: Generated<boolean>;
+  examples: number | null;
+  model: Uint8Array | null;
+  evaluation: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  error: string | null;
+  createdAt: ColumnType<Date, Date | string | undefined, never>;
+  createdBy: string | null;
+  activatedAt: Timestamp | null;
+  activatedBy: string | null;
+}
+
+export interface CaseTriageTable {
+  caseId: string;
+  modelVersion: string;
+  decision: ColumnType<Record<string, unknown>, string, never>;
+  decidedAt: Timestamp;
+}
+
+export interface TriageExampleTable {
+  id: string;
+  caseId: string;
+  text: string;
+  agencyCode: string;
+  source: 'routing' | 'transfer' | 'referral';
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
+export interface ReferralTable {
+  id: string;
+  caseId: string;
+  agencyId: string;
+  email: string | null;
+  note: string;
+  tokenHash: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  emailedAt: Timestamp | null;
+  emailError: string | null;
+  acknowledgedAt: Timestamp | null;
+  acknowledgedBy: string | null;
+  acknowledgementNote: string | null;
+}

@@ -8,6 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
 import type { Secrets } from '../core/security/secrets.ts';
+import type { DirectoryIndex } from '../core/triage/directory-index.ts';
+import type { TriageService } from '../core/triage/triage-service.ts';
 import type { Db } from '../db/open-database.ts';
 import { type SubmissionWriter, submissionWriter } from '../db/queries/insert-submission.ts';
 import { type PublicCaseReader, publicCaseReader } from '../db/queries/select-public-case.ts';
@@ -16,9 +18,12 @@ import { authGuards } from './authenticate.ts';
 import { installErrorHandling, languageOf, sendError } from './handle-errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { duplicateRoutes } from './routes/duplicates.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicCaseRoutes } from './routes/public-cases.ts';
+import { referralRoutes } from './routes/referrals.ts';
 import { staffCaseRoutes } from './routes/staff-cases.ts';
+import { triageAdminRoutes } from './routes/triage-admin.ts';
 import { installValidation, refuseNulCharacters } from './validation.ts';
 
 export type App = FastifyInstance<
@@ -37,6 +42,9 @@ export interface AppDeps {
   config: Config;
   reference: ReferenceCache;
   secrets: Secrets;
+  triage: TriageService;
+  /** Agencies not on Baraza, for referral suggestions. */
+  directory: DirectoryIndex;
   now: () => Date;
   policy: { idleMinutes: number; maxHours: number; maxFailures: number; lockMinutes: number };
   reopenWindowDays: number;
@@ -112,15 +120,18 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   authRoutes(app, deps, deps.guards);
   staffCaseRoutes(app, deps, deps.guards);
   adminRoutes(app, deps, deps.guards);
+  triageAdminRoutes(app, deps, deps.guards);
+  referralRoutes(app, deps, deps.guards);
+  duplicateRoutes(app, deps, deps.guards);
   await app.ready();
   return app;
 }
 
-/** Request log lines without secrets: a tracking PIN may travel in the query string. */
+/** Request log lines without secrets: a tracking PIN or a referral code may travel in the query string. */
 function redactedRequest(request: { method: string; url: string; ip?: string }) {
   return {
     method: request.method,
-    url: request.url.replace(/([?&]pin=)[^&]*/gi, '$1***'),
+    url: request.url.replace(/([?&](?:pin|token)=)[^&]*/gi, '$1***'),
     remoteAddress: request.ip,
   };
 }

@@ -5,6 +5,7 @@ import type { ReferenceCache } from '../../src/core/agencies/reference-cache.ts'
 import { SYSTEM_ACTOR } from '../../src/core/events/append-events.ts';
 import type { Secrets } from '../../src/core/security/secrets.ts';
 import { createStaffUser } from '../../src/core/staff/create-staff-user.ts';
+import type { TriageService } from '../../src/core/triage/triage-service.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.ts';
 import type { StaffRole } from '../../src/db/schema.ts';
 import type { App } from '../../src/http/build-app.ts';
@@ -20,6 +21,7 @@ export interface TestContext {
   database: DatabaseHandle;
   reference: ReferenceCache;
   secrets: Secrets;
+  triage: TriageService;
   clock: { now: Date };
   close(): Promise<void>;
 }

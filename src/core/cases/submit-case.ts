@@ -3,16 +3,18 @@ import canonicalize from 'canonicalize';
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
 import type { SubmissionWriter } from '../../db/queries/insert-submission.ts';
-import type { Attachment, CaseType, Channel, Language } from '../../db/schema.ts';
+import type { Attachment, CaseType, Channel, Language, Priority } from '../../db/schema.ts';
 import type { AgencyRef, ReferenceCache } from '../agencies/reference-cache.ts';
 import { normalisePhone } from '../citizens/normalise-phone.ts';
 import { AppError, type FieldProblem } from '../errors.ts';
 import { GENESIS_HASH, hashEvent } from '../events/hash-event.ts';
 import { derivePin, hashPin, type Secrets } from '../security/secrets.ts';
+import type { TriageService } from '../triage/triage-service.ts';
 import { generateReference } from './reference.ts';
 
 export interface SubmitCaseInput {
-  type: CaseType;
+  /** Left out when the citizen did not say; triage then decides. */
+  type?: CaseType | undefined;
   channel: Channel;
   description: string;
   title?: string | undefined;
@@ -42,6 +44,7 @@ export interface SubmitCaseDeps {
   submissions: SubmissionWriter;
   reference: ReferenceCache;
   secrets: Secrets;
+  triage: Pick<TriageService, 'decide'>;
   now: () => Date;
 }
 
@@ -50,6 +53,8 @@ export interface SubmittedCase {
   reference: string;
   pin: string;
   status: 'new';
+  type: CaseType;
+  priority: Priority;
   anonymous: boolean;
   agency: AgencyRef;
   createdAt: Date;
@@ -58,9 +63,10 @@ export interface SubmittedCase {
 }
 
 /**
- * Accepts a case from any channel. Until triage (issue 3) routes by content, a case goes to the
- * agency the submitter named when it is onboarded, to the oversight body when it is a corruption
- * report (sealed), and to the clearing house otherwise: never nowhere.
+ * Accepts a case from any channel. Triage (core/triage) decides its type when the citizen did not,
+ * its priority and its owner: the agency the citizen named when it is onboarded, the oversight
+ * body for a corruption report (sealed), the predicted agency when the classifier is confident,
+ * and the clearing house otherwise: never nowhere. The decision is stored with the case.
  */
 export async function submitCase(
   deps: SubmitCaseDeps,
@@ -103,8 +109,6 @@ export async function submitCase(
   if (input.agencyCode && !named) {
     problems.push({ field: 'agencyCode', problem: `there is no agency with code "${input.agencyCode}"` });
   }
-  const sealed = input.type === 'corruption_report';
-  const owner = sealed ? reference.oversight : named?.onboarded ? named : reference.clearingHouse;
 
   let serviceId: string | null = null;
   let categoryId: string | null = null;
@@ -127,8 +131,29 @@ export async function submitCase(
     throw new AppError('invalid_input', problems.map((p) => `${p.field}: ${p.problem}`).join('; '), problems);
   }
 
+  const decision = deps.triage.decide({
+    text: input.title ? `${input.title.trim()}\n${description}` : description,
+    channel: input.channel,
+    type: input.type,
+    agencyCode: named?.code ?? undefined,
+    service: input.serviceCode && named ? `${named.code}/${input.serviceCode}` : undefined,
+    county: county?.code,
+  });
+  const type = decision.type.value;
+  const sealed = decision.route.sealed;
+  const owner = reference.agency(decision.route.code) ?? reference.clearingHouse;
+  // The service triage recognised, when the citizen chose none and the case goes to its agency.
+  if (!serviceId && decision.service?.source === 'model') {
+    const [agencyCode = '', code = ''] = decision.service.code.split('/');
+    const agency = reference.agency(agencyCode);
+    if (agency?.id === owner.id) serviceId = reference.service(agency.id, code)?.id ?? null;
+  }
+  // Whom a sealed report is about: the agency the citizen named, or the one triage recognised.
+  const subject = named ?? reference.agency(decision.agency.code);
+
   const fingerprint = idempotencyKey ? fingerprintOf(input) : null;
-  const language = input.language ?? input.citizen?.language ?? 'en';
+  const language =
+    input.language ?? input.citizen?.language ?? (decision.language.value === 'sw' ? 'sw' : 'en');
   const createdAt = deps.now();
   const attachments = JSON.stringify(input.attachments ?? []);
 
@@ -139,7 +164,13 @@ export async function submitCase(
     const id = timeOrderedUuid();
     const ref = generateReference();
     const pin = derivePin(deps.secrets, id);
-    const eventData = { status: 'new', agencyId: owner.id, channel: input.channel, type: input.type };
+    const eventData = {
+      status: 'new',
+      agencyId: owner.id,
+      channel: input.channel,
+      type,
+      priority: decision.priority.value,
+    };
     const eventContent = {
       streamId: id,
       seq: 1,
@@ -155,12 +186,14 @@ export async function submitCase(
       case: {
         id,
         reference: ref,
-        type: input.type,
+        type,
         channel: input.channel,
+        priority: decision.priority.value,
+        queue: decision.route.queue,
         agencyId: owner.id,
         serviceId,
         categoryId,
-        subjectAgencyId: sealed ? (named?.id ?? null) : null,
+        subjectAgencyId: sealed ? (subject?.id ?? null) : null,
         sealed,
         language,
         pinHash: hashPin(deps.secrets, id, pin),
@@ -185,6 +218,7 @@ export async function submitCase(
             email: input.citizen?.email?.trim().toLowerCase() || null,
             language: input.citizen?.language ?? language,
           },
+      triage: { modelVersion: decision.modelVersion, decision: JSON.stringify(decision) },
       event: {
         kind: 'case.submitted',
         data: JSON.stringify(eventData),
@@ -194,7 +228,18 @@ export async function submitCase(
       },
     });
     if (inserted) {
-      return { id, reference: ref, pin, status: 'new', anonymous, agency: owner, createdAt, replayed: false };
+      return {
+        id,
+        reference: ref,
+        pin,
+        status: 'new',
+        type,
+        priority: decision.priority.value,
+        anonymous,
+        agency: owner,
+        createdAt,
+        replayed: false,
+      };
     }
     if (idempotencyKey && fingerprint) {
       const earlier = await findByIdempotencyKey(deps, idempotencyKey, fingerprint);
@@ -224,7 +269,16 @@ async function findByIdempotencyKey(
 ): Promise<SubmittedCase | undefined> {
   const earlier = await deps.db
     .selectFrom('cases')
-    .select(['id', 'reference', 'agencyId', 'citizenId', 'createdAt', 'idempotencyFingerprint'])
+    .select([
+      'id',
+      'reference',
+      'type',
+      'priority',
+      'agencyId',
+      'citizenId',
+      'createdAt',
+      'idempotencyFingerprint',
+    ])
     .where('idempotencyKey', '=', key)
     .executeTakeFirst();
   if (!earlier) return undefined;
@@ -240,6 +294,8 @@ async function findByIdempotencyKey(
     reference: earlier.reference,
     pin: derivePin(deps.secrets, earlier.id),
     status: 'new',
+    type: earlier.type,
+    priority: earlier.priority,
     anonymous: earlier.citizenId === null,
     agency,
     createdAt: earlier.createdAt,

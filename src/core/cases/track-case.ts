@@ -1,5 +1,6 @@
 import type { PublicCaseReader } from '../../db/queries/select-public-case.ts';
 import type { CaseStatus, CaseType, Language, Priority } from '../../db/schema.ts';
+import { translator } from '../../i18n/index.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import { AppError, notFound } from '../errors.ts';
 import { pinMatches, type Secrets } from '../security/secrets.ts';
@@ -74,12 +75,17 @@ export async function trackCase(
     updatedAt: row.updatedAt,
     resolvedAt: row.resolvedAt,
     rating: row.rating,
-    timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt)),
+    timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt, language)),
   };
 }
 
 /** Picks from an event only what the public may read. */
-function publicEntry(kind: string, data: Record<string, unknown>, at: Date): PublicTimelineEntry {
+function publicEntry(
+  kind: string,
+  data: Record<string, unknown>,
+  at: Date,
+  language: Language,
+): PublicTimelineEntry {
   const entry: PublicTimelineEntry = { at, kind };
   const after = data.after as Record<string, unknown> | undefined;
   const status = (after?.status ?? data.status) as CaseStatus | undefined;
@@ -87,5 +93,13 @@ function publicEntry(kind: string, data: Record<string, unknown>, at: Date): Pub
   if (typeof data.message === 'string') entry.message = data.message;
   if (typeof data.agencyName === 'string') entry.agency = data.agencyName;
   if (typeof data.rating === 'number') entry.rating = data.rating;
+  // A referral's events carry no words for the citizen, so the timeline says what they mean.
+  const said = REFERRAL_TEXTS[kind];
+  if (said) entry.message = translator(language)(said, { agency: entry.agency ?? '' });
   return entry;
 }
+
+const REFERRAL_TEXTS: Record<string, string> = {
+  'case.referred': 'timeline.referred',
+  'case.referral_acknowledged': 'timeline.referral_acknowledged',
+};

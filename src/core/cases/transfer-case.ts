@@ -2,6 +2,7 @@ import type { Principal } from '../access/principal.ts';
 import { roleOf } from '../access/principal.ts';
 import { CLEARING_HOUSE, type ReferenceCache } from '../agencies/reference-cache.ts';
 import { AppError, invalidInput } from '../errors.ts';
+import { recordTrainingExample } from '../triage/record-training-example.ts';
 import { asStaff, type StaffDeps } from './staff-actions.ts';
 import { isOpen } from './state-machine.ts';
 
@@ -33,7 +34,7 @@ export function transferCase(
   if (!target.onboarded) {
     throw invalidInput('agencyCode', `${target.name} is not on Baraza yet: refer the case to it instead`);
   }
-  return asStaff(deps, principal, reference, 'transfer', (kase) => {
+  return asStaff(deps, principal, reference, 'transfer', async (kase, trx) => {
     if (!isOpen(kase.status))
       throw new AppError('invalid_transition', `A ${kase.status} case cannot be transferred`);
     if (kase.sealed) throw new AppError('forbidden', 'A sealed report stays with the oversight body');
@@ -48,6 +49,10 @@ export function transferCase(
     const queue = limitReached ? 'supervisor' : 'main';
     const transferCount = limitReached ? kase.transferCount : kase.transferCount + 1;
     const result: TransferResult = { agencyCode: destination.code, queue, transferCount, limitReached };
+    // Where an officer says the case belongs teaches the classifier, even when the limit holds it
+    // back. Sending it back to the clearing house says only where it does not belong.
+    if (target.kind === 'agency')
+      await recordTrainingExample(trx, kase, target.code as string, 'transfer', principal, deps.now());
     return {
       changes: { agencyId: destination.id, queue, transferCount, assigneeId: null, status: 'new' },
       events: [

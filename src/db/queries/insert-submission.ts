@@ -9,6 +9,8 @@ export interface SubmissionRow {
     reference: string;
     type: string;
     channel: string;
+    priority: string;
+    queue: string;
     agencyId: string;
     serviceId: string | null;
     categoryId: string | null;
@@ -31,6 +33,8 @@ export interface SubmissionRow {
   citizen:
     | { id: string; name: string | null; phone: string | null; email: string | null; language: Language }
     | undefined;
+  /** The triage decision, as JSON, kept with the case for staff. */
+  triage: { modelVersion: string; decision: string };
   event: { kind: string; data: string; hash: string; prevHash: string; createdAt: string };
 }
 
@@ -63,12 +67,15 @@ export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]):
         ${column((r) => r.citizen?.language ?? null)}::text[],
         ${column((r) => r.event.kind)}::text[], ${column((r) => r.event.data)}::text[],
         ${column((r) => r.event.hash)}::text[], ${column((r) => r.event.prevHash)}::text[],
-        ${column((r) => r.event.createdAt)}::timestamptz[]
+        ${column((r) => r.event.createdAt)}::timestamptz[],
+        ${column((r) => c(r).priority)}::text[], ${column((r) => c(r).queue)}::text[],
+        ${column((r) => r.triage.modelVersion)}::text[], ${column((r) => r.triage.decision)}::text[]
       ) WITH ORDINALITY AS t(id, reference, type, channel, agency_id, service_id, category_id,
         subject_agency_id, sealed, language, pin_hash, title, description, county_code, sub_county, ward,
         latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at,
         citizen_id, citizen_name, citizen_phone, citizen_email, citizen_language,
-        event_kind, event_data, event_hash, event_prev_hash, event_created_at, ord)
+        event_kind, event_data, event_hash, event_prev_hash, event_created_at,
+        priority, queue, triage_model_version, triage_decision, ord)
     ),
     by_phone AS (
       INSERT INTO citizens (id, name, phone, email, preferred_language)
@@ -87,10 +94,11 @@ export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]):
       RETURNING id
     ),
     new_cases AS (
-      INSERT INTO cases (id, reference, type, channel, agency_id, service_id, category_id, subject_agency_id,
-        sealed, citizen_id, language, pin_hash, title, description, county_code, sub_county, ward,
-        latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at, updated_at)
-      SELECT i.id, i.reference, i.type, i.channel, i.agency_id, i.service_id, i.category_id, i.subject_agency_id,
+      INSERT INTO cases (id, reference, type, channel, priority, queue, agency_id, service_id, category_id,
+        subject_agency_id, sealed, citizen_id, language, pin_hash, title, description, county_code, sub_county,
+        ward, latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at, updated_at)
+      SELECT i.id, i.reference, i.type, i.channel, i.priority, i.queue, i.agency_id, i.service_id, i.category_id,
+        i.subject_agency_id,
         i.sealed, COALESCE(p.id, i.citizen_id), i.language, i.pin_hash, i.title, i.description, i.county_code,
         i.sub_county, i.ward, i.latitude, i.longitude, i.attachments::jsonb, i.idempotency_key,
         i.idempotency_fingerprint, i.created_at, i.created_at
@@ -98,6 +106,11 @@ export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]):
       ORDER BY i.ord
       ON CONFLICT DO NOTHING
       RETURNING id
+    ),
+    triaged AS (
+      INSERT INTO case_triage (case_id, model_version, decision, decided_at)
+      SELECT n.id, i.triage_model_version, i.triage_decision::jsonb, i.created_at
+      FROM new_cases n JOIN input i ON i.id = n.id
     ),
     streams AS (
       INSERT INTO event_streams (id, seq, head_hash)

@@ -27,7 +27,7 @@ const Pin = Type.String({
 
 const SubmitBody = Type.Object(
   {
-    type: CaseTypeSchema,
+    type: Type.Optional(CaseTypeSchema),
     channel: Type.Optional(Type.Union([Type.Literal('web'), Type.Literal('api')], { default: 'api' })),
     description: Text(5000),
     title: Type.Optional(Text(200)),
@@ -81,6 +81,8 @@ const Submitted = Type.Object({
   referenceDisplay: Type.String(),
   pin: Type.String({ description: 'Needed to follow up, and to track an anonymous case' }),
   status: StatusSchema,
+  type: CaseTypeSchema,
+  priority: PrioritySchema,
   anonymous: Type.Boolean(),
   agency: AgencySummary,
   createdAt: Type.String({ format: 'date-time' }),
@@ -150,6 +152,8 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
         referenceDisplay: formatReference(result.reference),
         pin: result.pin,
         status: result.status,
+        type: result.type,
+        priority: result.priority,
         anonymous: result.anonymous,
         agency: {
           code: result.agency.code,

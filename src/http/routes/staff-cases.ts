@@ -13,7 +13,10 @@ import {
 } from '../../core/cases/staff-actions.ts';
 import { transferCase } from '../../core/cases/transfer-case.ts';
 import { UUID_PATTERN } from '../../core/ids.ts';
+import { getCaseTriage } from '../../core/triage/get-case-triage.ts';
+import { routeCase } from '../../core/triage/route-case.ts';
 import type { App, AppDeps } from '../build-app.ts';
+import { languageOf } from '../handle-errors.ts';
 import {
   CaseTypeSchema,
   ChannelSchema,
@@ -67,6 +70,30 @@ const QueueQuery = Type.Object(
   },
   closed,
 );
+
+const CaseTriageSchema = Type.Object({
+  reference: Type.String(),
+  modelVersion: Nullable(Type.String()),
+  decidedAt: Nullable(Type.String({ format: 'date-time' })),
+  reasons: Type.Array(Type.String(), {
+    description: 'why, in the language asked for (Accept-Language or ?lang=)',
+  }),
+  decision: Nullable(
+    Type.Any({
+      description:
+        'agency, suggestions, route, type, urgent, priority, language (each with confidence and source), rules matched, reasons',
+    }),
+  ),
+  suggestions: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      confidence: Type.Number(),
+      onboarded: Type.Boolean(),
+    }),
+  ),
+  directory: Type.Array(Type.Object({ agencyId: Type.String(), name: Type.String(), score: Type.Number() })),
+});
 
 const CaseDetailSchema = Type.Object({
   case: Type.Record(Type.String(), Type.Unknown()),
@@ -136,6 +163,29 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
     },
   );
 
+  app.get(
+    '/api/v1/staff/cases/:reference/triage',
+    {
+      preHandler,
+      schema: {
+        tags,
+        summary:
+          'How the case was triaged: predictions, confidences, model version, reasons; and route or referral suggestions',
+        params: ReferenceParams,
+        response: withErrors({ 200: CaseTriageSchema }),
+      },
+    },
+    async (request) => {
+      const triage = await getCaseTriage(
+        deps,
+        who(request.principal),
+        request.params.reference,
+        languageOf(request),
+      );
+      return { ...triage, decidedAt: triage.decidedAt?.toISOString() ?? null };
+    },
+  );
+
   const action = <B>(
     path: string,
     summary: string,
@@ -198,6 +248,12 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
     'Transfer a misdirected case to the agency that should own it (at most 3 times; then the clearing-house supervisor decides)',
     Type.Object({ agencyCode: Text(20), reason: Text(1000) }, closed),
     (p, ref, body) => transferCase(deps, p, ref, body.agencyCode, body.reason),
+  );
+  action<{ agencyCode: string; reason?: string }>(
+    'route',
+    'Route a case from the clearing house to the agency that should own it (not counted as a transfer; teaches the classifier)',
+    Type.Object({ agencyCode: Text(20), reason: Type.Optional(Text(1000)) }, closed),
+    (p, ref, body) => routeCase(deps, p, ref, body.agencyCode, body.reason),
   );
   action<{ intoReference: string; reason?: string }>(
     'merge',
