@@ -7,6 +7,10 @@ export interface BenchSettings {
   warmUpSeconds: number;
   /** Cases submitted through the API before tracking is measured, and rows in the baseline table. */
   seedCases: number;
+  /** Open cases for the SLA sweep section (1% of them due); 0 skips it. */
+  slaCases: number;
+  /** 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), skipping the HTTP and triage ones. */
+  only: 'sla' | undefined;
 }
 
 /** The environment asks for something impossible; the message lists every problem. */
@@ -34,7 +38,21 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     durationSeconds: int('BENCH_DURATION_SECONDS', 10, 1, 3600),
     warmUpSeconds: int('BENCH_WARMUP_SECONDS', 3, 0, 600),
     seedCases: int('BENCH_SEED_CASES', 20_000, 0, 10_000_000),
+    slaCases: int('BENCH_SLA_CASES', 1_000_000, 0, 10_000_000),
+    only: undefined,
   };
+  // Fewer than 10,000 would leave fewer than 100 due cases: too few to time a sweep by.
+  if (settings.slaCases > 0 && settings.slaCases < 10_000) {
+    problems.push(
+      `BENCH_SLA_CASES must be 0 (skip the SLA section) or from 10000 (got "${env.BENCH_SLA_CASES}")`,
+    );
+  }
+  const only = env.BENCH_ONLY?.trim();
+  if (only === 'sla') settings.only = only;
+  else if (only) problems.push(`BENCH_ONLY can only be "sla" (got "${only}")`);
+  if (settings.only === 'sla' && settings.slaCases === 0) {
+    problems.push('BENCH_ONLY=sla with BENCH_SLA_CASES=0 leaves nothing to run');
+  }
   if (problems.length > 0) {
     throw new SettingsError(
       `The benchmark cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`,

@@ -10,6 +10,7 @@ import { type BenchSettings, readSettings, SettingsError } from './bench-setting
 import type { Target } from './load-job.ts';
 import { failuresOf, formatTable, type Ratio, ratio, type ScenarioResult } from './report.ts';
 import { runLoad, stopLoad } from './run-load.ts';
+import { benchSla, formatSla } from './sla.ts';
 import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts';
 
 /*
@@ -18,6 +19,9 @@ import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts'
  * The servers run in this process; autocannon runs in a child process (run-load.ts) so that it
  * does not compete for this event loop. Figures go to the terminal and to .bench/results.json.
  * Exits 1 when any request failed; missing a target is reported, not a failure.
+ * Then the SLA sweep on a database of its own (bench/sla.ts; BENCH_SLA_CASES, 0 skips it).
+ * BENCH_ONLY=sla runs the SLA sweep section alone: the HTTP and triage sections take minutes and
+ * the sweep needs nothing from them.
  */
 
 const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
@@ -59,6 +63,7 @@ async function main(): Promise<number> {
       `warning: load average ${loadAtStart.toFixed(2)}: other work is running, figures will be low and noisy`,
     );
   }
+  if (settings.only === 'sla') return runSlaOnly(settings, loadAtStart);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -174,6 +179,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   rss.atEnd = rssMb();
   console.log('triage: predict throughput, CLI end to end, training on 10,000 examples...');
   const triage = await benchTriage(triageTimes);
+  const sla = settings.slaCases > 0 ? await benchSla(settings, (step) => cleanups.push(step)) : null;
+  if (sla) failures.push(...sla.failures);
 
   const scenarios = [baselineInsert, submit, baselineSelect, track];
   const ratios: Ratio[] = [
@@ -188,6 +195,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     `\nserver process RSS: ${rss.afterStart} MB after start, ${rss.afterSeed} MB after seeding, ${rss.atEnd} MB at the end`,
   );
   console.log(`\n${formatTriage(triage)}`);
+  if (sla) console.log(`\n${formatSla(sla)}`);
   console.log(
     `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
       `baseline selected among ${baselineIds.length} rows`,
@@ -195,19 +203,13 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
 
   writeResults({
     date: new Date().toISOString(),
-    machine: {
-      cpus: os.availableParallelism(),
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-      node: process.version,
-      postgres,
-      loadAverageAtStart: loadAtStart,
-    },
+    machine: describeMachine(postgres, loadAtStart),
     settings: { ...settings, adminUrl: redact(settings.adminUrl), poolSize },
     seed: seed ? { cases: settings.seedCases, seconds: seedSeconds, ...seed } : null,
     scenarios,
     ratios,
     triage,
+    sla,
     rssMb: rss,
     failures,
   });
@@ -218,6 +220,48 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     return 1;
   }
   return 0;
+}
+
+/** The SLA sweep section alone (BENCH_ONLY=sla), with its own results file. */
+async function runSlaOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
+  let sla: Awaited<ReturnType<typeof benchSla>>;
+  try {
+    sla = await benchSla(settings, (step) => cleanups.push(step));
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachable)) throw error;
+    console.error(`PostgreSQL is not reachable: ${error.message}`);
+    return 1;
+  }
+  const admin = new pg.Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    ?.server_version;
+  await admin.end();
+  console.log(`\n${formatSla(sla)}`);
+  writeResults({
+    date: new Date().toISOString(),
+    machine: describeMachine(postgres, loadAtStart),
+    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
+    sla,
+    failures: sla.failures,
+  });
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  if (sla.failures.length > 0) {
+    console.error(`\nFAILED:\n${sla.failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+function describeMachine(postgres: string | undefined, loadAverageAtStart: number) {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    postgres,
+    loadAverageAtStart,
+  };
 }
 
 function rssMb(): number {

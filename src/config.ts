@@ -28,6 +28,11 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** Where people outside reach Baraza, for links in letters and e-mails; no trailing slash. */
   publicUrl: string;
+  /**
+   * Run the background workers (SLA sweeps, escalations, the invariant check) inside `npm start`.
+   * Larger deployments turn this off and run `npm run worker` processes instead.
+   */
+  workers: boolean;
 }
 
 export type RateLimit = { max: number; timeWindow: number } | false;
@@ -89,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.BARAZA_DATA_DIR || 'data'),
     logLevel,
     seedDemo: bool('BARAZA_SEED_DEMO', true),
+    workers: bool('BARAZA_WORKERS', true),
     demoCases: int('BARAZA_DEMO_CASES', 2000, 0, 10_000_000),
     sessionIdleMinutes: int('BARAZA_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionMaxHours: int('BARAZA_SESSION_MAX_HOURS', 12, 1, 24 * 30),

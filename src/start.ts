@@ -1,12 +1,14 @@
 import type { Config } from './config.ts';
 import { ReferenceCache } from './core/agencies/reference-cache.ts';
 import { loadSecrets, type Secrets } from './core/security/secrets.ts';
+import { installDefaultSla, SlaService } from './core/sla/sla-service.ts';
 import { DirectoryIndex } from './core/triage/directory-index.ts';
 import { installShippedTriage, TriageService } from './core/triage/triage-service.ts';
 import { loadReferenceData } from './db/load-reference-data.ts';
 import { migrate } from './db/migrate.ts';
 import { type DatabaseHandle, openDatabase } from './db/open-database.ts';
 import { type App, buildApp } from './http/build-app.ts';
+import { type JobOptions, type Jobs, startJobs } from './jobs/start-jobs.ts';
 
 export interface Started {
   app: App;
@@ -14,6 +16,9 @@ export interface Started {
   reference: ReferenceCache;
   secrets: Secrets;
   triage: TriageService;
+  sla: SlaService;
+  /** The background workers, when this process runs them. */
+  jobs: Jobs | undefined;
   close(): Promise<void>;
 }
 
@@ -21,6 +26,8 @@ export interface StartOptions {
   logger?: boolean | object;
   /** The clock; tests move it. */
   now?: () => Date;
+  /** Start pg-boss here, and take jobs when `work` is set (src/jobs). */
+  jobs?: JobOptions | undefined;
 }
 
 /** Opens the configured database and starts on it. */
@@ -43,9 +50,11 @@ export async function startOn(
       ReferenceCache.load(database.db),
       loadSecrets(database.db),
     ]);
-    const [triage, directory] = await Promise.all([
+    await installDefaultSla(database.db, reference);
+    const [triage, directory, sla] = await Promise.all([
       TriageService.load(database.db, reference),
       DirectoryIndex.load(database.db),
+      SlaService.load(database.db, reference),
     ]);
     const app = await buildApp(
       {
@@ -55,26 +64,40 @@ export async function startOn(
         reference,
         secrets,
         triage,
+        sla,
         directory,
         now: options.now ?? (() => new Date()),
       },
       options,
     );
-    // Another process (or `npx baraza triage activate`) may change the rules or the active model.
+    // Another process (or `npx baraza triage activate`) may change the rules, the active model,
+    // the SLA policies or the calendars.
     const refresh = setInterval(() => {
-      triage
-        .reload(database.db, { ifChanged: true })
-        .catch((error: unknown) => app.log.error({ err: error }, 'triage reload failed'));
+      for (const [name, service] of [
+        ['triage', triage],
+        ['sla', sla],
+      ] as const) {
+        service
+          .reload(database.db, { ifChanged: true })
+          .catch((error: unknown) => app.log.error({ err: error }, `${name} reload failed`));
+      }
     }, 30_000);
     refresh.unref();
+    const now = options.now ?? (() => new Date());
+    const jobs = options.jobs
+      ? await startJobs(database, { db: database.db, sla, reference, now, log: app.log }, options.jobs)
+      : undefined;
     return {
       app,
       database,
       reference,
       secrets,
       triage,
+      sla,
+      jobs,
       async close() {
         clearInterval(refresh);
+        await jobs?.stop();
         await app.close();
         await database.close();
       },

@@ -156,7 +156,7 @@ describe('a case from submission to closure', () => {
     let cursor: string | null = null;
     let previous = Number.POSITIVE_INFINITY;
     do {
-      const url: string = `/api/v1/staff/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const url: string = `/api/v1/staff/cases?sort=newest&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
       const page = (await asStaff(ctx, officer.cookie, 'GET', url)).json();
       for (const item of page.items) {
         assert.ok(!seen.has(item.reference));

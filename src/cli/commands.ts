@@ -3,6 +3,9 @@ import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
 import { seedDemo } from '../core/demo/seed-demo.ts';
 import { SYSTEM_ACTOR } from '../core/events/append-events.ts';
 import { verifyAudit } from '../core/events/verify-audit.ts';
+import { backfillClocks } from '../core/sla/backfill-clocks.ts';
+import { checkNothingFallsThrough } from '../core/sla/check-nothing-falls-through.ts';
+import { installDefaultSla, SlaService } from '../core/sla/sla-service.ts';
 import { createApiKey } from '../core/staff/api-keys.ts';
 import { createStaffUser } from '../core/staff/create-staff-user.ts';
 import { activateModel, listModels, startRetraining } from '../core/triage/manage-models.ts';
@@ -64,9 +67,11 @@ export const COMMANDS: Record<string, (ctx: CommandContext, options: Options) =>
       cases: number(options, 'cases', 2000),
       seed: number(options, 'seed', 1),
     });
+    await installDefaultSla(ctx.db, ctx.reference);
+    const clocked = await backfillClocks(ctx.db, await SlaService.load(ctx.db, ctx.reference));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     ctx.print(
-      `seeded ${result.cases} cases, ${result.events} events and ${result.users} staff accounts in ${seconds} s`,
+      `seeded ${result.cases} cases (${clocked} open ones given SLA clocks), ${result.events} events and ${result.users} staff accounts in ${seconds} s`,
     );
     return 0;
   },
@@ -105,6 +110,32 @@ export const COMMANDS: Record<string, (ctx: CommandContext, options: Options) =>
   async 'triage-activate'(ctx, options) {
     await activateModel(deps(ctx), SYSTEM_ACTOR, text(options, 'version') ?? '');
     ctx.print(`${text(options, 'version')} is now active`);
+    return 0;
+  },
+
+  async 'sla-check'(ctx) {
+    await installDefaultSla(ctx.db, ctx.reference);
+    const sla = await SlaService.load(ctx.db, ctx.reference);
+    const report = await checkNothingFallsThrough({ ...deps(ctx), sla }, new Date());
+    ctx.print(`${report.openCases} open cases checked; ${report.findings.length} problems found`);
+    for (const f of report.findings) {
+      const what = f.clock ? `${f.problem} (${f.clock})` : f.problem;
+      ctx.print(`  ${f.reference}  ${what}  ${f.repaired ? 'repaired' : `NOT repaired: ${f.detail}`}`);
+    }
+    return report.unrepaired > 0 ? 2 : 0;
+  },
+
+  async 'sla-holidays'(ctx, options) {
+    await installDefaultSla(ctx.db, ctx.reference);
+    const sla = await SlaService.load(ctx.db, ctx.reference);
+    const year = number(options, 'year', new Date().getUTCFullYear());
+    for (const id of sla.calendarIds) {
+      const holidays = sla.calendar(id).holidays(year);
+      ctx.print(
+        `${id}: ${holidays.length === 0 ? 'no public holidays' : `${holidays.length} public holidays in ${year}`}`,
+      );
+      for (const h of holidays) ctx.print(`  ${h.date}  ${h.name}`);
+    }
     return 0;
   },
 

@@ -155,6 +155,23 @@ triage
   .argument('<version>')
   .action((version: string) => run('triage-activate', { version }));
 
+const sla = program
+  .command('sla')
+  .description('service levels: deadlines, calendars and escalation (docs/sla.md)');
+
+sla
+  .command('check')
+  .description(
+    'find open cases without an owner or a deadline, and clocks that should have fired; repair what can be repaired',
+  )
+  .action(() => run('sla-check', {}));
+
+sla
+  .command('holidays')
+  .description('list the public holidays each business calendar observes')
+  .option('--year <year>', 'the year (this year by default)', wholeNumber)
+  .action((options: { year?: number }) => run('sla-holidays', options));
+
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);
   else console.error('baraza:', error instanceof Error ? error.message : error);

@@ -20,6 +20,12 @@ export interface Database {
   caseTriage: CaseTriageTable;
   triageExamples: TriageExampleTable;
   referrals: ReferralTable;
+  businessCalendars: BusinessCalendarTable;
+  calendarClosures: CalendarClosureTable;
+  slaPolicies: SlaPolicyTable;
+  caseClocks: CaseClockTable;
+  staffNotifications: StaffNotificationTable;
+  slaChecks: SlaCheckTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -27,6 +33,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export type AgencyKind = 'agency' | 'clearing_house' | 'oversight';
 export interface AgencyTable {
+  calendarId: Generated<string | null>;
   id: string;
   code: string | null;
   name: string;
@@ -71,6 +78,7 @@ export const STAFF_ROLES = [
   'agent',
   'officer',
   'supervisor',
+  'agency_head',
   'agency_admin',
   'clearing_house',
   'oversight',
@@ -187,6 +195,8 @@ export interface CaseTable {
   updatedAt: Timestamp;
   resolvedAt: Timestamp | null;
   closedAt: Timestamp | null;
+  nextDueAt: Timestamp | null;
+  escalationLevel: Generated<EscalationLevel>;
 }
 
 export type ActorType = 'citizen' | 'staff' | 'api_key' | 'system';
@@ -267,4 +277,87 @@ export interface ReferralTable {
   acknowledgedAt: Timestamp | null;
   acknowledgedBy: string | null;
   acknowledgementNote: string | null;
+}
+
+export type EscalationLevel = 'officer' | 'supervisor' | 'agency_head' | 'oversight';
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface BusinessCalendarTable {
+  id: string;
+  name: string;
+  nameSw: string;
+  timeZone: Generated<string>;
+  alwaysOpen: Generated<boolean>;
+  workingHours: ColumnType<Record<string, [string, string][]>, string | undefined, string>;
+  holidayCountry: string | null;
+  updatedAt: Generated<Date>;
+}
+
+export interface CalendarClosureTable {
+  id: string;
+  calendarId: string;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  reason: string;
+  createdBy: string | null;
+  createdAt: Generated<Date>;
+}
+
+export interface SlaPolicyTable {
+  id: string;
+  name: string;
+  agencyId: string | null;
+  serviceId: string | null;
+  caseType: CaseType | null;
+  priority: Priority | null;
+  calendarId: string | null;
+  clocks: Json<Record<string, unknown>>;
+  warnAtPercent: number | null;
+  breachActions: Json<Record<string, unknown>>;
+  escalation: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  enabled: Generated<boolean>;
+  updatedAt: Generated<Date>;
+  updatedBy: string | null;
+}
+
+export type ClockStatus = 'running' | 'paused' | 'met' | 'stopped';
+export interface CaseClockTable {
+  caseId: string;
+  clock: string;
+  status: ClockStatus;
+  mode: 'wall' | 'working';
+  calendarId: string;
+  targetSeconds: number;
+  policy: string;
+  startedAt: Timestamp;
+  dueAt: Timestamp | null;
+  warnAt: Timestamp | null;
+  pausedAt: Timestamp | null;
+  remainingSeconds: number | null;
+  metAt: Timestamp | null;
+  warnedAt: Timestamp | null;
+  breachedAt: Timestamp | null;
+  escalations: Generated<number>;
+  fireAt: Timestamp | null;
+}
+export type CaseClockRow = Selectable<CaseClockTable>;
+
+export interface StaffNotificationTable {
+  id: string;
+  userId: string;
+  caseId: string | null;
+  kind: string;
+  data: Json<Record<string, unknown>>;
+  createdAt: Timestamp;
+  readAt: Timestamp | null;
+}
+
+export interface SlaCheckTable {
+  id: string;
+  ranAt: Timestamp;
+  openCases: number;
+  findings: Json<unknown[]>;
+  repaired: number;
+  unrepaired: number;
 }

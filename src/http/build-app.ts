@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
 import type { Secrets } from '../core/security/secrets.ts';
+import type { SlaService } from '../core/sla/sla-service.ts';
 import type { DirectoryIndex } from '../core/triage/directory-index.ts';
 import type { TriageService } from '../core/triage/triage-service.ts';
 import type { Db } from '../db/open-database.ts';
@@ -22,6 +23,8 @@ import { duplicateRoutes } from './routes/duplicates.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicCaseRoutes } from './routes/public-cases.ts';
 import { referralRoutes } from './routes/referrals.ts';
+import { slaRoutes } from './routes/sla.ts';
+import { slaDashboardRoutes } from './routes/sla-dashboard.ts';
 import { staffCaseRoutes } from './routes/staff-cases.ts';
 import { triageAdminRoutes } from './routes/triage-admin.ts';
 import { installValidation, refuseNulCharacters } from './validation.ts';
@@ -43,6 +46,7 @@ export interface AppDeps {
   reference: ReferenceCache;
   secrets: Secrets;
   triage: TriageService;
+  sla: SlaService;
   /** Agencies not on Baraza, for referral suggestions. */
   directory: DirectoryIndex;
   now: () => Date;
@@ -123,6 +127,8 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   triageAdminRoutes(app, deps, deps.guards);
   referralRoutes(app, deps, deps.guards);
   duplicateRoutes(app, deps, deps.guards);
+  slaRoutes(app, deps, deps.guards);
+  slaDashboardRoutes(app, deps, deps.guards);
   await app.ready();
   return app;
 }

@@ -5,8 +5,8 @@ import { CASE_STATUSES, CASE_TYPES, CHANNELS, PRIORITIES, STAFF_ROLES } from '..
 export const closed = { additionalProperties: false } as const;
 
 /** A string enum that keeps its literal type for the handlers and reads as `enum` in OpenAPI. */
-export const literals = <T extends readonly string[]>(values: T) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+export const literals = <T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const CaseTypeSchema = literals(CASE_TYPES);
 export const ChannelSchema = literals(CHANNELS);

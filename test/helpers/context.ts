@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { ReferenceCache } from '../../src/core/agencies/reference-cache.ts';
 import { SYSTEM_ACTOR } from '../../src/core/events/append-events.ts';
 import type { Secrets } from '../../src/core/security/secrets.ts';
+import type { SlaService } from '../../src/core/sla/sla-service.ts';
 import { createStaffUser } from '../../src/core/staff/create-staff-user.ts';
 import type { TriageService } from '../../src/core/triage/triage-service.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/open-database.ts';
@@ -22,6 +23,7 @@ export interface TestContext {
   reference: ReferenceCache;
   secrets: Secrets;
   triage: TriageService;
+  sla: SlaService;
   clock: { now: Date };
   close(): Promise<void>;
 }

@@ -55,3 +55,18 @@ export async function enrolTotp(ctx: TestContext, cookie: string): Promise<void>
   if (confirm.statusCode !== 200)
     throw new Error(`TOTP confirmation failed (${confirm.statusCode}): ${confirm.body}`);
 }
+
+/**
+ * Plants an orphan: the case is given to an agency that is not on Baraza, as a bad script or
+ * migration might leave it, for the "nothing falls through" check to find.
+ */
+export async function orphanCase(ctx: TestContext, reference: string): Promise<void> {
+  const db = ctx.database.db;
+  const stranger = await db
+    .selectFrom('agencies')
+    .select('id')
+    .where('onboarded', '=', false)
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  await db.updateTable('cases').set({ agencyId: stranger.id }).where('reference', '=', reference).execute();
+}

@@ -13,12 +13,19 @@ export type CaseAction = 'read' | 'work' | 'assign_others' | 'transfer' | 'merge
 
 type CaseScope = Pick<CaseRow, 'agencyId' | 'sealed'>;
 
-const WORKERS: readonly StaffRole[] = ['agent', 'officer', 'supervisor', 'agency_admin', 'clearing_house'];
+const WORKERS: readonly StaffRole[] = [
+  'agent',
+  'officer',
+  'supervisor',
+  'agency_head',
+  'agency_admin',
+  'clearing_house',
+];
 const ROLES_FOR: Record<Exclude<CaseAction, 'read' | 'work'>, readonly StaffRole[]> = {
-  assign_others: ['supervisor', 'agency_admin', 'clearing_house', 'oversight'],
-  transfer: ['officer', 'supervisor', 'agency_admin', 'clearing_house', 'oversight'],
-  merge: ['officer', 'supervisor', 'agency_admin', 'clearing_house', 'oversight'],
-  prioritise: ['officer', 'supervisor', 'agency_admin', 'clearing_house', 'oversight'],
+  assign_others: ['supervisor', 'agency_head', 'agency_admin', 'clearing_house', 'oversight'],
+  transfer: ['officer', 'supervisor', 'agency_head', 'agency_admin', 'clearing_house', 'oversight'],
+  merge: ['officer', 'supervisor', 'agency_head', 'agency_admin', 'clearing_house', 'oversight'],
+  prioritise: ['officer', 'supervisor', 'agency_head', 'agency_admin', 'clearing_house', 'oversight'],
 };
 
 export function can(principal: Principal, action: CaseAction, kase: CaseScope): boolean {

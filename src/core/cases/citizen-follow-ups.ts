@@ -1,14 +1,12 @@
-import type { Db } from '../../db/open-database.ts';
 import type { CaseRow } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, NewEvent } from '../events/append-events.ts';
 import { pinMatches, type Secrets } from '../security/secrets.ts';
-import { type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
+import { type MutateDeps, type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
 import { parseReference } from './reference.ts';
 import { assertTransition, isOpen } from './state-machine.ts';
 
-export interface FollowUpDeps {
-  db: Db;
+export interface FollowUpDeps extends MutateDeps {
   secrets: Secrets;
   now: () => Date;
   reopenWindowDays: number;
@@ -42,7 +40,7 @@ async function asCitizen<T>(
     );
   }
   const actor: Actor = { type: 'citizen', id: found.citizenId };
-  return mutateCase(deps.db, { id: found.id }, actor, deps.now(), decide);
+  return mutateCase(deps, { id: found.id }, actor, deps.now(), decide);
 }
 
 export function replyToCase(deps: FollowUpDeps, proof: CitizenProof, message: string) {

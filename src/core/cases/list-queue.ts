@@ -1,5 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/open-database.ts';
-import type { CaseStatus, CaseType, Channel, Priority } from '../../db/schema.ts';
+import type { CaseStatus, CaseType, Channel, Database, Priority } from '../../db/schema.ts';
 import { visibleCases } from '../access/case-policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { invalidInput } from '../errors.ts';
@@ -20,6 +21,9 @@ export interface QueueFilters {
   q?: string | undefined;
 }
 
+/** 'due': open cases by next due time, soonest (most overdue) first, then the rest newest first. */
+export type QueueSort = 'due' | 'newest';
+
 export interface QueuePage {
   items: QueueItem[];
   nextCursor: string | null;
@@ -38,22 +42,82 @@ export interface QueueItem {
   countyCode: string | null;
   assigneeId: string | null;
   summary: string;
+  escalationLevel: string;
+  nextDueAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /**
- * A queue page, newest first, paged by keyset on (created_at, id) so page 5,000 is as fast as
- * page 1 on an agency with a million cases. The visibility rule is applied here, in the query.
+ * A queue page, by next due time (the default) or newest first, paged by keyset so page 5,000 is as
+ * fast as page 1 on an agency with a million cases: (next_due_at, id) for open cases on their own
+ * index, then (created_at, id) for cases with nothing due. The visibility rule is applied here,
+ * in the query.
  */
 export async function listQueue(
   db: Db,
   principal: Principal,
   filters: QueueFilters,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; sort?: QueueSort | undefined },
 ): Promise<QueuePage> {
   const visibility = visibleCases(principal);
   if (visibility.kind === 'none') return { items: [], nextCursor: null };
+  const base = () => filtered(db, principal, visibility, filters);
+  const cursor = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const sort = page.sort ?? 'due';
+  let rows: Row[] = [];
+  if (sort === 'due' && (!cursor || cursor.phase === 'due')) {
+    let query = base().where('c.nextDueAt', 'is not', null);
+    if (cursor) query = query.where(keyset('c.nextDueAt', '>', cursor));
+    rows = await query
+      .orderBy('c.nextDueAt')
+      .orderBy('c.id')
+      .limit(page.limit + 1)
+      .execute();
+    if (rows.length > page.limit) return pageOf(rows, page.limit, sort);
+  }
+  // Newest first: the whole queue, or (sorting by due time) what has nothing due, after the rest.
+  let query = base();
+  if (sort === 'due') query = query.where('c.nextDueAt', 'is', null);
+  if (cursor && (sort === 'newest' || cursor.phase === 'new'))
+    query = query.where(keyset('c.createdAt', '<', cursor));
+  const rest = await query
+    .orderBy('c.createdAt', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(page.limit - rows.length + 1)
+    .execute();
+  return pageOf([...rows, ...rest], page.limit, sort);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof filtered>['execute']>>[number];
+
+function pageOf(rows: Row[], limit: number, sort: QueueSort): QueuePage {
+  const items = rows.slice(0, limit).map(({ description, ...row }) => ({
+    ...row,
+    summary: description.length > 140 ? `${description.slice(0, 139)}…` : description,
+  }));
+  const last = items[items.length - 1];
+  if (rows.length <= limit || !last) return { items, nextCursor: null };
+  // Sorting by due time, a page that ends among the due cases continues there; else newest first.
+  const phase = sort === 'due' && last.nextDueAt ? 'due' : 'new';
+  const at = phase === 'due' ? (last.nextDueAt as Date) : last.createdAt;
+  return { items, nextCursor: encodeCursor({ phase, at, id: last.id }) };
+}
+
+/** (column, id) after the cursor, in the direction of the order. */
+function keyset(column: 'c.nextDueAt' | 'c.createdAt', op: '>' | '<', cursor: Cursor) {
+  return (eb: ExpressionBuilder<QueueScope, 'c'>) =>
+    eb.or([eb(column, op, cursor.at), eb.and([eb(column, '=', cursor.at), eb('c.id', op, cursor.id)])]);
+}
+
+type QueueScope = Database & { c: Database['cases']; a: Database['agencies'] };
+
+function filtered(
+  db: Db,
+  principal: Principal,
+  visibility: Exclude<ReturnType<typeof visibleCases>, { kind: 'none' }>,
+  filters: QueueFilters,
+) {
   let query = db
     .selectFrom('cases as c')
     .innerJoin('agencies as a', 'a.id', 'c.agencyId')
@@ -70,6 +134,8 @@ export async function listQueue(
       'c.countyCode',
       'c.assigneeId',
       'c.description',
+      'c.escalationLevel',
+      'c.nextDueAt',
       'c.createdAt',
       'c.updatedAt',
     ]);
@@ -98,50 +164,36 @@ export async function listQueue(
       ]),
     );
   }
-  if (page.cursor) {
-    const { createdAt, id } = decodeCursor(page.cursor);
-    query = query.where((eb) =>
-      eb.or([
-        eb('c.createdAt', '<', createdAt),
-        eb.and([eb('c.createdAt', '=', createdAt), eb('c.id', '<', id)]),
-      ]),
-    );
-  }
-  const rows = await query
-    .orderBy('c.createdAt', 'desc')
-    .orderBy('c.id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  const items = rows.slice(0, page.limit).map(({ description, ...row }) => ({
-    ...row,
-    summary: description.length > 140 ? `${description.slice(0, 139)}…` : description,
-  }));
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null,
-  };
+  return query;
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+interface Cursor {
+  /** Which part of the queue the page ended in: the due cases, or the newest-first rest. */
+  phase: 'due' | 'new';
+  at: Date;
+  id: string;
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  const year = createdAt.getUTCFullYear();
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.phase}|${cursor.at.toISOString()}|${cursor.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  const [phase, at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const when = new Date(at ?? '');
+  const year = when.getUTCFullYear();
   if (
+    (phase !== 'due' && phase !== 'new') ||
     !id ||
     !isUuid(id) ||
     Number.isNaN(year) ||
     year < 2000 ||
     year > 9999 ||
-    createdAt.toISOString() !== at
+    when.toISOString() !== at
   ) {
     throw invalidInput('cursor', 'this paging cursor is not one Baraza gave out');
   }
-  return { createdAt, id };
+  return { phase, at: when, id };
 }

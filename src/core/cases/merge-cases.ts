@@ -3,6 +3,7 @@ import type { Principal } from '../access/principal.ts';
 import { actorOf } from '../access/principal.ts';
 import { AppError, invalidInput, notFound } from '../errors.ts';
 import { appendEvents } from '../events/append-events.ts';
+import { snapshot } from './mutate-case.ts';
 import { parseReference } from './reference.ts';
 import type { StaffDeps } from './staff-actions.ts';
 import { isOpen } from './state-machine.ts';
@@ -48,13 +49,28 @@ export async function mergeCases(
     if (into.status === 'merged' || into.status === 'withdrawn') {
       throw new AppError('invalid_transition', `A case cannot be merged into a ${into.status} case`);
     }
+    const actor = actorOf(principal);
+    const merged = { ...duplicate, status: 'merged' as const, assigneeId: null };
+    // The duplicate's clocks stop; the case that goes on keeps its own.
+    await deps.sla.replan(
+      trx,
+      duplicate.id,
+      { before: snapshot(duplicate), after: snapshot(merged), events: [], actor },
+      now,
+    );
     await trx
       .updateTable('cases')
-      .set({ status: 'merged', mergedIntoId: into.id, assigneeId: null, closedAt: now, updatedAt: now })
+      .set({
+        status: 'merged',
+        mergedIntoId: into.id,
+        assigneeId: null,
+        closedAt: now,
+        updatedAt: now,
+        nextDueAt: null,
+      })
       .where('id', '=', duplicate.id)
       .execute();
     await trx.updateTable('cases').set({ updatedAt: now }).where('id', '=', into.id).execute();
-    const actor = actorOf(principal);
     await appendEvents(
       trx,
       { id: duplicate.id, caseId: duplicate.id },

@@ -3,6 +3,8 @@ import type { Db } from '../../db/open-database.ts';
 import type { CaseRow, CaseTable } from '../../db/schema.ts';
 import { notFound } from '../errors.ts';
 import { type Actor, appendEvents, type NewEvent } from '../events/append-events.ts';
+import type { CaseSnapshot } from '../sla/plan-clocks.ts';
+import type { SlaService } from '../sla/sla-service.ts';
 
 export interface Mutation<T> {
   changes?: Updateable<CaseTable>;
@@ -10,13 +12,19 @@ export interface Mutation<T> {
   result: T;
 }
 
+export interface MutateDeps {
+  db: Db;
+  sla: SlaService;
+}
+
 /**
  * The one way a case changes: lock the row, let `decide` check the rules and say what changes,
- * then write the change and its events in the same transaction. Locking the case first means two
- * officers acting at once are applied one after the other, each seeing the other's result.
+ * then move the case's SLA clocks for the change, and write the change, the clocks and the events
+ * in the same transaction. Locking the case first means two officers acting at once are applied
+ * one after the other, each seeing the other's result.
  */
 export async function mutateCase<T>(
-  db: Db,
+  { db, sla }: MutateDeps,
   key: { reference: string } | { id: string },
   actor: Actor,
   now: Date,
@@ -30,10 +38,21 @@ export async function mutateCase<T>(
     ).executeTakeFirst();
     if (!kase) throw notFound('The case');
     const mutation = await decide(kase, trx);
-    if (mutation.changes && Object.keys(mutation.changes).length > 0) {
+    const changes = { ...mutation.changes };
+    if (Object.keys(changes).length > 0 || mutation.events.length > 0) {
+      const after = snapshot({ ...kase, ...changes } as CaseRow);
+      const nextDueAt = await sla.replan(
+        trx,
+        kase.id,
+        { before: snapshot(kase), after, events: mutation.events, actor },
+        now,
+      );
+      if (nextDueAt?.getTime() !== kase.nextDueAt?.getTime()) changes.nextDueAt = nextDueAt;
+    }
+    if (Object.keys(changes).length > 0) {
       await trx
         .updateTable('cases')
-        .set({ ...mutation.changes, updatedAt: now })
+        .set({ ...changes, updatedAt: now })
         .where('id', '=', kase.id)
         .execute();
     }
@@ -50,3 +69,12 @@ export function statusEvent(from: string, to: string, message?: string): NewEven
     data: { before: { status: from }, after: { status: to }, ...(message ? { message } : {}) },
   };
 }
+
+export const snapshot = (kase: CaseRow): CaseSnapshot => ({
+  status: kase.status,
+  agencyId: kase.agencyId,
+  assigneeId: kase.assigneeId,
+  priority: kase.priority,
+  type: kase.type,
+  serviceId: kase.serviceId,
+});

@@ -3,12 +3,11 @@ import type { CaseRow, CaseStatus, Priority } from '../../db/schema.ts';
 import { assertCan, type CaseAction } from '../access/case-policy.ts';
 import { actorOf, type Principal } from '../access/principal.ts';
 import { AppError, invalidInput } from '../errors.ts';
-import { type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
+import { type MutateDeps, type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
 import { parseReference } from './reference.ts';
 import { assertTransition, isOpen } from './state-machine.ts';
 
-export interface StaffDeps {
-  db: Db;
+export interface StaffDeps extends MutateDeps {
   now: () => Date;
 }
 
@@ -21,7 +20,7 @@ export function asStaff<T>(
   decide: (kase: CaseRow, trx: Db) => Promise<Mutation<T>> | Mutation<T>,
 ): Promise<T> {
   const key = { reference: parseReference(reference) };
-  return mutateCase(deps.db, key, actorOf(principal), deps.now(), (kase, trx) => {
+  return mutateCase(deps, key, actorOf(principal), deps.now(), (kase, trx) => {
     // A case this principal may not read answers as missing, so references cannot be probed.
     try {
       assertCan(principal, 'read', kase);

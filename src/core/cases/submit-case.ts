@@ -9,6 +9,7 @@ import { normalisePhone } from '../citizens/normalise-phone.ts';
 import { AppError, type FieldProblem } from '../errors.ts';
 import { GENESIS_HASH, hashEvent } from '../events/hash-event.ts';
 import { derivePin, hashPin, type Secrets } from '../security/secrets.ts';
+import type { SlaService } from '../sla/sla-service.ts';
 import type { TriageService } from '../triage/triage-service.ts';
 import { generateReference } from './reference.ts';
 
@@ -45,6 +46,7 @@ export interface SubmitCaseDeps {
   reference: ReferenceCache;
   secrets: Secrets;
   triage: Pick<TriageService, 'decide'>;
+  sla: Pick<SlaService, 'initialClocks'>;
   now: () => Date;
 }
 
@@ -58,6 +60,8 @@ export interface SubmittedCase {
   anonymous: boolean;
   agency: AgencyRef;
   createdAt: Date;
+  /** When the agency must have resolved it, by the SLA policy. */
+  resolveBy: Date | null;
   /** True when this answers a retry of an earlier submission with the same idempotency key. */
   replayed: boolean;
 }
@@ -156,6 +160,18 @@ export async function submitCase(
     input.language ?? input.citizen?.language ?? (decision.language.value === 'sw' ? 'sw' : 'en');
   const createdAt = deps.now();
   const attachments = JSON.stringify(input.attachments ?? []);
+  // Its clocks start now and are written with it: an acknowledged case always has a deadline.
+  const sla = deps.sla.initialClocks(
+    {
+      status: 'new',
+      agencyId: owner.id,
+      assigneeId: null,
+      priority: decision.priority.value,
+      type,
+      serviceId,
+    },
+    createdAt,
+  );
 
   // A fresh reference collides with an existing one about once in a billion: try again then.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -208,7 +224,9 @@ export async function submitCase(
         idempotencyKey: idempotencyKey ?? null,
         idempotencyFingerprint: fingerprint,
         createdAt,
+        nextDueAt: sla.nextDueAt,
       },
+      clocks: JSON.stringify(sla.clocks),
       citizen: anonymous
         ? undefined
         : {
@@ -238,6 +256,7 @@ export async function submitCase(
         anonymous,
         agency: owner,
         createdAt,
+        resolveBy: sla.clocks.find((c) => c.clock === 'resolve')?.dueAt ?? null,
         replayed: false,
       };
     }
@@ -289,6 +308,12 @@ async function findByIdempotencyKey(
   }
   const agency = deps.reference.agencyById(earlier.agencyId);
   if (!agency) throw new Error(`case ${earlier.id} is owned by an unknown agency`);
+  const resolve = await deps.db
+    .selectFrom('caseClocks')
+    .select('dueAt')
+    .where('caseId', '=', earlier.id)
+    .where('clock', '=', 'resolve')
+    .executeTakeFirst();
   return {
     id: earlier.id,
     reference: earlier.reference,
@@ -299,6 +324,7 @@ async function findByIdempotencyKey(
     anonymous: earlier.citizenId === null,
     agency,
     createdAt: earlier.createdAt,
+    resolveBy: resolve?.dueAt ?? null,
     replayed: true,
   };
 }

@@ -27,6 +27,8 @@ export interface PublicCase {
   createdAt: Date;
   updatedAt: Date;
   resolvedAt: Date | null;
+  /** The next moment the agency owes the citizen something (acknowledgement, reply, resolution). */
+  nextDueAt: Date | null;
   rating: number | null;
   timeline: PublicTimelineEntry[];
 }
@@ -74,6 +76,7 @@ export async function trackCase(
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     resolvedAt: row.resolvedAt,
+    nextDueAt: row.nextDueAt,
     rating: row.rating,
     timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt, language)),
   };
@@ -93,9 +96,17 @@ function publicEntry(
   if (typeof data.message === 'string') entry.message = data.message;
   if (typeof data.agencyName === 'string') entry.agency = data.agencyName;
   if (typeof data.rating === 'number') entry.rating = data.rating;
-  // A referral's events carry no words for the citizen, so the timeline says what they mean.
+  // Referrals, escalations and closing for want of an answer carry no words for the citizen, so
+  // the timeline says what they mean, in the citizen's language.
+  const t = translator(language);
   const said = REFERRAL_TEXTS[kind];
-  if (said) entry.message = translator(language)(said, { agency: entry.agency ?? '' });
+  if (said) entry.message = t(said, { agency: entry.agency ?? '' });
+  if (kind === 'case.escalated') {
+    entry.message = t('timeline.escalated', { level: t(`escalation.${String(after?.escalationLevel)}`) });
+  }
+  if (data.reason === 'no_citizen_reply') {
+    entry.message = t('timeline.closed_no_reply', { days: Math.round(Number(data.waitedSeconds) / 86_400) });
+  }
   return entry;
 }
 

@@ -1,5 +1,6 @@
+import { escapeHtml as e } from '../../web/html.ts';
 import { formatReference } from '../cases/reference.ts';
-import { escapeHtml as e, formatDate, LETTER_CSS } from './referral-letter.ts';
+import { formatDate, LETTER_CSS } from './referral-letter.ts';
 
 /*
  * The one page an agency that is not on Baraza sees: where it acknowledges a referral, in English

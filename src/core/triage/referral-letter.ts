@@ -1,4 +1,5 @@
 import type { CaseType, Language } from '../../db/schema.ts';
+import { escapeHtml } from '../../web/html.ts';
 import { formatReference } from '../cases/reference.ts';
 import { formatReferralToken } from './referral-token.ts';
 
@@ -211,15 +212,6 @@ ${
 
 const bilingual = (text: Both) => `${e(text.en)} / <span lang="sw">${e(text.sw)}</span>`;
 
-/** Escapes text for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 const e = escapeHtml;
 
 /** Self-contained: the letter loads nothing from elsewhere, so it prints the same offline. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/open-database.ts';
+import { bumpVersion, readSetting } from '../../db/queries/settings.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import {
   DEFAULT_CLEARING_THRESHOLD,
@@ -74,11 +75,7 @@ export class TriageService {
 
 /** Records that rules, threshold or the active model changed, so every process reloads. */
 export async function bumpTriageConfig(db: Db): Promise<void> {
-  await db
-    .insertInto('settings')
-    .values({ key: CONFIG_VERSION_KEY, value: String(Date.now()) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(Date.now()) }))
-    .execute();
+  await bumpVersion(db, CONFIG_VERSION_KEY);
 }
 
 /**
@@ -173,9 +170,4 @@ async function loadTriageConfig(db: Db) {
     threshold: threshold === undefined ? DEFAULT_CLEARING_THRESHOLD : Number(threshold),
     configVersion: configVersion ?? '',
   };
-}
-
-async function readSetting(db: Db, key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value;
 }

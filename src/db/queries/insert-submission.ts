@@ -29,7 +29,10 @@ export interface SubmissionRow {
     idempotencyKey: string | null;
     idempotencyFingerprint: string | null;
     createdAt: Date;
+    nextDueAt: Date | null;
   };
+  /** The case's SLA clocks, as JSON (core/sla), started with it. */
+  clocks: string;
   citizen:
     | { id: string; name: string | null; phone: string | null; email: string | null; language: Language }
     | undefined;
@@ -39,7 +42,7 @@ export interface SubmissionRow {
 }
 
 /**
- * Writes new cases, their citizens and their first events, any number in one statement: the row
+ * Writes new cases, their citizens, SLA clocks and first events, any number in one statement: the row
  * values travel as arrays and `unnest` turns them back into rows. Returns, for each row in order,
  * whether its case was written: a conflict on the reference or the idempotency key writes nothing
  * for that row (not even a duplicate within the same batch), and the caller decides which it was.
@@ -69,13 +72,14 @@ export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]):
         ${column((r) => r.event.hash)}::text[], ${column((r) => r.event.prevHash)}::text[],
         ${column((r) => r.event.createdAt)}::timestamptz[],
         ${column((r) => c(r).priority)}::text[], ${column((r) => c(r).queue)}::text[],
-        ${column((r) => r.triage.modelVersion)}::text[], ${column((r) => r.triage.decision)}::text[]
+        ${column((r) => r.triage.modelVersion)}::text[], ${column((r) => r.triage.decision)}::text[],
+        ${column((r) => c(r).nextDueAt)}::timestamptz[], ${column((r) => r.clocks)}::text[]
       ) WITH ORDINALITY AS t(id, reference, type, channel, agency_id, service_id, category_id,
         subject_agency_id, sealed, language, pin_hash, title, description, county_code, sub_county, ward,
         latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at,
         citizen_id, citizen_name, citizen_phone, citizen_email, citizen_language,
         event_kind, event_data, event_hash, event_prev_hash, event_created_at,
-        priority, queue, triage_model_version, triage_decision, ord)
+        priority, queue, triage_model_version, triage_decision, next_due_at, clocks, ord)
     ),
     by_phone AS (
       INSERT INTO citizens (id, name, phone, email, preferred_language)
@@ -96,12 +100,13 @@ export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]):
     new_cases AS (
       INSERT INTO cases (id, reference, type, channel, priority, queue, agency_id, service_id, category_id,
         subject_agency_id, sealed, citizen_id, language, pin_hash, title, description, county_code, sub_county,
-        ward, latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at, updated_at)
+        ward, latitude, longitude, attachments, idempotency_key, idempotency_fingerprint, created_at, updated_at,
+        next_due_at)
       SELECT i.id, i.reference, i.type, i.channel, i.priority, i.queue, i.agency_id, i.service_id, i.category_id,
         i.subject_agency_id,
         i.sealed, COALESCE(p.id, i.citizen_id), i.language, i.pin_hash, i.title, i.description, i.county_code,
         i.sub_county, i.ward, i.latitude, i.longitude, i.attachments::jsonb, i.idempotency_key,
-        i.idempotency_fingerprint, i.created_at, i.created_at
+        i.idempotency_fingerprint, i.created_at, i.created_at, i.next_due_at
       FROM input i LEFT JOIN by_phone p ON p.phone = i.citizen_phone
       ORDER BY i.ord
       ON CONFLICT DO NOTHING
@@ -111,6 +116,16 @@ export async function insertSubmissions(db: Db, rows: readonly SubmissionRow[]):
       INSERT INTO case_triage (case_id, model_version, decision, decided_at)
       SELECT n.id, i.triage_model_version, i.triage_decision::jsonb, i.created_at
       FROM new_cases n JOIN input i ON i.id = n.id
+    ),
+    clocked AS (
+      INSERT INTO case_clocks (case_id, clock, status, mode, calendar_id, target_seconds, policy, started_at,
+        due_at, warn_at, fire_at)
+      SELECT n.id, k.clock, k.status, k.mode, k."calendarId", k."targetSeconds", k.policy, k."startedAt",
+        k."dueAt", k."warnAt", k."fireAt"
+      FROM new_cases n JOIN input i ON i.id = n.id,
+        jsonb_to_recordset(i.clocks::jsonb) AS k(clock text, status text, mode text, "calendarId" text,
+          "targetSeconds" integer, policy text, "startedAt" timestamptz, "dueAt" timestamptz,
+          "warnAt" timestamptz, "fireAt" timestamptz)
     ),
     streams AS (
       INSERT INTO event_streams (id, seq, head_hash)

@@ -18,6 +18,7 @@ interface CaseColumns {
   createdAt: Date;
   updatedAt: Date;
   resolvedAt: Date | null;
+  nextDueAt: Date | null;
   rating: number | null;
 }
 
@@ -47,7 +48,7 @@ export async function selectPublicCases(
     SELECT c.id, c.reference, c.type, c.status, c.priority, c.sealed, c.agency_id AS "agencyId",
       c.service_id AS "serviceId", c.county_code AS "countyCode", c.citizen_id AS "citizenId",
       c.pin_hash AS "pinHash", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
-      c.resolved_at AS "resolvedAt", c.rating, e.kind AS "eventKind", e.data AS "eventData",
+      c.resolved_at AS "resolvedAt", c.next_due_at AS "nextDueAt", c.rating, e.kind AS "eventKind", e.data AS "eventData",
       e.created_at AS "eventAt"
     FROM cases c
     LEFT JOIN events e ON e.stream_id = c.id::text AND e.public

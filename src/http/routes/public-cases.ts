@@ -86,6 +86,12 @@ const Submitted = Type.Object({
   anonymous: Type.Boolean(),
   agency: AgencySummary,
   createdAt: Type.String({ format: 'date-time' }),
+  resolveBy: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'when the agency must resolve it, by its service standard',
+    }),
+  ),
   trackUrl: Type.String(),
 });
 
@@ -103,6 +109,12 @@ const PublicCaseSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   resolvedAt: Nullable(Type.String({ format: 'date-time' })),
+  nextDueAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'when the agency next owes you an answer, by its service standard',
+    }),
+  ),
   rating: Nullable(Type.Integer()),
   timeline: Type.Array(
     Type.Object({
@@ -160,6 +172,7 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
           name: (language === 'sw' && result.agency.nameSw) || result.agency.name,
         },
         createdAt: result.createdAt.toISOString(),
+        resolveBy: result.resolveBy?.toISOString() ?? null,
         trackUrl: `/api/v1/cases/${result.reference}`,
       };
     },
@@ -191,6 +204,7 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
         createdAt: found.createdAt.toISOString(),
         updatedAt: found.updatedAt.toISOString(),
         resolvedAt: found.resolvedAt?.toISOString() ?? null,
+        nextDueAt: found.nextDueAt?.toISOString() ?? null,
         timeline: found.timeline.map((entry) => ({ ...entry, at: entry.at.toISOString() })),
       };
     },

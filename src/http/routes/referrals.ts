@@ -20,6 +20,7 @@ import { formatReferralToken } from '../../core/triage/referral-token.ts';
 import { reissueReferralCode } from '../../core/triage/reissue-referral-code.ts';
 import { searchDirectory } from '../../core/triage/search-directory.ts';
 import type { App, AppDeps } from '../build-app.ts';
+import { acceptFormBodies } from '../form-bodies.ts';
 import { closed, literals, Nullable, ReferenceParams, StatusSchema, Text, withErrors } from '../schemas.ts';
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -302,11 +303,7 @@ export function referralRoutes(app: App, deps: AppDeps, guards: AppDeps['guards'
 
   // The page's form posts as an HTML form does (urlencoded), so it works without any script.
   app.register(async (forms) => {
-    forms.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 16 * 1024 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormBodies(forms);
     forms.post(
       '/referrals/acknowledge',
       {

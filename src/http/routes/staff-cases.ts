@@ -13,6 +13,7 @@ import {
 } from '../../core/cases/staff-actions.ts';
 import { transferCase } from '../../core/cases/transfer-case.ts';
 import { UUID_PATTERN } from '../../core/ids.ts';
+import { describeCaseClocks } from '../../core/sla/describe-clocks.ts';
 import { getCaseTriage } from '../../core/triage/get-case-triage.ts';
 import { routeCase } from '../../core/triage/route-case.ts';
 import type { App, AppDeps } from '../build-app.ts';
@@ -29,6 +30,7 @@ import {
   Text,
   withErrors,
 } from '../schemas.ts';
+import { ClockSchema, clockOut } from './sla.ts';
 
 const QueueItem = Type.Object({
   id: Type.String(),
@@ -43,6 +45,8 @@ const QueueItem = Type.Object({
   countyCode: Nullable(Type.String()),
   assigneeId: Nullable(Type.String()),
   summary: Type.String(),
+  escalationLevel: Type.String(),
+  nextDueAt: Nullable(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -65,6 +69,12 @@ const QueueQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     q: Type.Optional(Text(200)),
+    sort: Type.Optional(
+      literals(['due', 'newest'] as const, {
+        description:
+          'due (default): open cases by next due time, most overdue first, then the rest newest first',
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
     cursor: Type.Optional(Text(200)),
   },
@@ -99,6 +109,9 @@ const CaseDetailSchema = Type.Object({
   case: Type.Record(Type.String(), Type.Unknown()),
   citizen: Nullable(Type.Record(Type.String(), Type.Unknown())),
   timeline: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  clocks: Type.Array(ClockSchema, {
+    description: 'every SLA clock: due, remaining, paused, met or breached',
+  }),
 });
 
 const Done = Type.Object({ reference: Type.String() }, { additionalProperties: true });
@@ -117,7 +130,8 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
       preHandler,
       schema: {
         tags,
-        summary: 'List the cases you may see, newest first, with filters and keyset paging',
+        summary:
+          'List the cases you may see, by next due time or newest first, with filters and keyset paging',
         querystring: QueueQuery,
         response: withErrors({
           200: Type.Object({ items: Type.Array(QueueItem), nextCursor: Nullable(Type.String()) }),
@@ -125,16 +139,17 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
       },
     },
     async (request) => {
-      const { limit, cursor, from, to, ...filters } = request.query;
+      const { limit, cursor, sort, from, to, ...filters } = request.query;
       const page = await listQueue(
         deps.db,
         who(request.principal),
         { ...filters, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined },
-        { limit, cursor },
+        { limit, cursor, sort },
       );
       return {
         items: page.items.map((i) => ({
           ...i,
+          nextDueAt: i.nextDueAt?.toISOString() ?? null,
           createdAt: i.createdAt.toISOString(),
           updatedAt: i.updatedAt.toISOString(),
         })),
@@ -156,8 +171,10 @@ export function staffCaseRoutes(app: App, deps: AppDeps, guards: AppDeps['guards
     },
     async (request) => {
       const detail = await getCaseDetail(deps.db, who(request.principal), request.params.reference);
+      const clocks = await describeCaseClocks(deps.db, deps.sla, detail.case.id, deps.now());
       return {
         ...detail,
+        clocks: clocks.map(clockOut),
         case: { ...detail.case, referenceDisplay: formatReference(detail.case.reference) },
       };
     },

@@ -1,0 +1,175 @@
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Opening hours as local "HH:MM" pairs, several per day allowed (a lunch break is two). */
+export type WorkingHours = Partial<Record<Weekday, [string, string][]>>;
+
+export interface CalendarDefinition {
+  id: string;
+  name: string;
+  nameSw: string;
+  timeZone: string;
+  /** Open every minute of every day (police, emergency lines): no hours, holidays or closures apply. */
+  alwaysOpen: boolean;
+  workingHours: WorkingHours;
+  /** ISO country whose public holidays close the offices ('KE'), or null. */
+  holidayCountry: string | null;
+}
+
+export interface Closure {
+  startsAt: Date;
+  endsAt: Date;
+  reason: string;
+}
+
+export interface Holiday {
+  date: string;
+  name: string;
+}
+
+type Interval = [number, number];
+
+const MINUTE = 60_000;
+/** How far the arithmetic looks ahead before deciding a calendar has no working time at all. */
+const MAX_DAYS = 3 * 366;
+
+/**
+ * Working-time arithmetic for one business calendar: opening hours in the calendar's time zone,
+ * minus public holidays (from the maintained `date-holidays` data, with Kenya's substitute Mondays)
+ * and one-off closures. A deadline of "8 working hours" set at 16:00 on a Friday before a public
+ * holiday Monday lands on Tuesday afternoon.
+ */
+export class BusinessCalendar {
+  private readonly holidayDates = new Map<number, Map<string, string>>();
+  private readonly holidaySource: Holidays | undefined;
+  private readonly closures: Interval[];
+
+  constructor(
+    readonly definition: CalendarDefinition,
+    closures: readonly Closure[] = [],
+  ) {
+    if (definition.holidayCountry) this.holidaySource = new Holidays(definition.holidayCountry);
+    this.closures = closures
+      .map((c): Interval => [c.startsAt.getTime(), c.endsAt.getTime()])
+      .sort((a, b) => a[0] - b[0]);
+  }
+
+  get id(): string {
+    return this.definition.id;
+  }
+
+  /** The public holidays of a year, as local dates with their English names. */
+  holidays(year: number): Holiday[] {
+    return [...this.holidaysOf(year)].map(([date, name]) => ({ date, name }));
+  }
+
+  /** The moment `durationMs` of working time after `start`. */
+  addWorkingTime(start: Date, durationMs: number): Date {
+    if (this.definition.alwaysOpen) return new Date(start.getTime() + durationMs);
+    let remaining = durationMs;
+    const from = start.getTime();
+    let day = this.localDay(start);
+    for (let n = 0; n < MAX_DAYS; n++, day = day.plus({ days: 1 })) {
+      for (const [open, close] of this.workingIntervals(day)) {
+        if (close <= from) continue;
+        const begin = Math.max(open, from);
+        if (remaining <= close - begin) return new Date(begin + remaining);
+        remaining -= close - begin;
+      }
+    }
+    throw new Error(`calendar ${this.id} has no working time in the next ${MAX_DAYS} days`);
+  }
+
+  /** Working time, in milliseconds, between two moments (0 when `to` is not after `from`). */
+  workingTimeBetween(from: Date, to: Date): number {
+    const a = from.getTime();
+    const b = to.getTime();
+    if (b <= a) return 0;
+    if (this.definition.alwaysOpen) return b - a;
+    let total = 0;
+    for (let day = this.localDay(from); day.toMillis() < b; day = day.plus({ days: 1 })) {
+      for (const [open, close] of this.workingIntervals(day)) {
+        total += Math.max(0, Math.min(close, b) - Math.max(open, a));
+      }
+    }
+    return total;
+  }
+
+  isWorkingTime(at: Date): boolean {
+    if (this.definition.alwaysOpen) return true;
+    const t = at.getTime();
+    return this.workingIntervals(this.localDay(at)).some(([open, close]) => open <= t && t < close);
+  }
+
+  /**
+   * The length of a typical working day, so that "5 working days" means five days' worth of
+   * working time: the longest weekday in the hours (24 hours for an always-open calendar).
+   */
+  get workingDayMs(): number {
+    if (this.definition.alwaysOpen) return 24 * 60 * MINUTE;
+    let longest = 0;
+    for (const weekday of WEEKDAYS) {
+      const spans = this.definition.workingHours[weekday] ?? [];
+      const minutes = spans.reduce((sum, [open, close]) => sum + minutesOf(close) - minutesOf(open), 0);
+      longest = Math.max(longest, minutes);
+    }
+    return longest * MINUTE;
+  }
+
+  private localDay(at: Date): DateTime {
+    return DateTime.fromJSDate(at, { zone: this.definition.timeZone }).startOf('day');
+  }
+
+  /** The working intervals of one local day, in epoch milliseconds, closures cut out. */
+  private workingIntervals(day: DateTime): Interval[] {
+    const date = day.toISODate() as string;
+    if (this.holidaysOf(day.year).has(date)) return [];
+    const spans = this.definition.workingHours[WEEKDAYS[day.weekday - 1] as Weekday] ?? [];
+    const intervals = spans.map(
+      ([open, close]): Interval => [
+        day.plus({ minutes: minutesOf(open) }).toMillis(),
+        day.plus({ minutes: minutesOf(close) }).toMillis(),
+      ],
+    );
+    return this.closures.length === 0 ? intervals : intervals.flatMap((i) => cut(i, this.closures));
+  }
+
+  private holidaysOf(year: number): Map<string, string> {
+    let dates = this.holidayDates.get(year);
+    if (!dates) {
+      dates = new Map();
+      for (const holiday of this.holidaySource?.getHolidays(year, 'en') ?? []) {
+        // 'public' only: observances and optional days do not close government offices. The local
+        // date is the first ten characters; the library's instants for lunar holidays use odd zones.
+        if (holiday.type === 'public') dates.set(holiday.date.slice(0, 10), holiday.name);
+      }
+      this.holidayDates.set(year, dates);
+    }
+    return dates;
+  }
+}
+
+/** "HH:MM" as minutes after midnight; "24:00" is the end of the day. */
+export function minutesOf(time: string): number {
+  const [hours = 0, minutes = 0] = time.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+/** What is left of an interval once the closures are removed. */
+function cut(interval: Interval, closures: readonly Interval[]): Interval[] {
+  let pieces: Interval[] = [interval];
+  for (const [start, end] of closures) {
+    if (end <= interval[0] || start >= interval[1]) continue;
+    pieces = pieces.flatMap(([a, b]): Interval[] => {
+      if (end <= a || start >= b) return [[a, b]];
+      const kept: Interval[] = [];
+      if (start > a) kept.push([a, start]);
+      if (end < b) kept.push([end, b]);
+      return kept;
+    });
+  }
+  return pieces;
+}

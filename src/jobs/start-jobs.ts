@@ -1,0 +1,111 @@
+import PgBoss from 'pg-boss';
+import { v5 as uuidV5 } from 'uuid';
+import { actOnDueClocks } from '../core/sla/act-on-due-clocks.ts';
+import { type CheckDeps, checkNothingFallsThrough } from '../core/sla/check-nothing-falls-through.ts';
+import { type DueCase, sweepDueClocks } from '../core/sla/sweep-due-clocks.ts';
+import type { DatabaseHandle } from '../db/open-database.ts';
+
+/*
+ * Background work runs on pg-boss, in the same database as everything else (PostgreSQL, or PGlite
+ * through pg-boss's `db` adapter on our one connection). Three queues:
+ * - sla-sweep, every minute (a pg-boss schedule, so one run per minute however many workers):
+ *   finds due clocks and enqueues one sla-due-case job per case;
+ * - sla-due-case: acts on the case's due clocks (warn, breach, escalate), claiming them atomically;
+ * - sla-check, every ten minutes: the "nothing falls through" check and its repairs.
+ */
+
+export const QUEUES = { sweep: 'sla-sweep', dueCase: 'sla-due-case', check: 'sla-check' } as const;
+
+/** Retries, for every queue: a job that fails (the database restarting, say) is tried again. */
+const RETRY = { retryLimit: 8, retryDelay: 5, retryBackoff: true } as const;
+
+/** Job ids are UUIDv5 of (case, due moment) in this namespace: the same due clock is one job. */
+const JOB_NAMESPACE = '7f0c5b1e-2d4a-4c1b-9a8e-5b3f2e1d0c9a';
+
+export const dueCaseJobId = (due: DueCase) =>
+  uuidV5(`${due.caseId}|${due.fireAt.toISOString()}`, JOB_NAMESPACE);
+
+export interface JobDeps extends CheckDeps {
+  now: () => Date;
+  log: { error(obj: object, message: string): void; info(message: string): void };
+}
+
+export interface Jobs {
+  boss: PgBoss;
+  /** Runs a sweep now (tests; `npx baraza sla sweep`). */
+  sweep(): Promise<{ cases: number }>;
+  stop(): Promise<void>;
+}
+
+export interface JobOptions {
+  /** Take jobs from the queues in this process (false: only schedule and enqueue). */
+  work: boolean;
+  /** How often an idle worker looks for jobs; pg-boss's minimum is half a second. */
+  pollingIntervalSeconds?: number;
+  /** How many due cases this process works on at once (each in its own transaction). */
+  concurrency?: number;
+}
+
+export async function startJobs(database: DatabaseHandle, deps: JobDeps, options: JobOptions): Promise<Jobs> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => database.pool.query(text, values) },
+    schema: 'pgboss',
+    // Completed jobs are kept a day for inspection, then archived and deleted by pg-boss itself.
+    archiveCompletedAfterSeconds: 24 * 3600,
+    deleteAfterDays: 7,
+  });
+  boss.on('error', (error) => deps.log.error({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const name of Object.values(QUEUES)) await boss.createQueue(name, { name, ...RETRY });
+  await boss.schedule(QUEUES.sweep, '* * * * *', {}, { tz: 'Africa/Nairobi' });
+  await boss.schedule(QUEUES.check, '*/10 * * * *', {}, { tz: 'Africa/Nairobi' });
+
+  const enqueue = async (cases: DueCase[]) => {
+    await boss.insert(
+      cases.map((due) => ({
+        id: dueCaseJobId(due),
+        name: QUEUES.dueCase,
+        data: { caseId: due.caseId },
+        ...RETRY,
+      })),
+    );
+  };
+  const sweep = () => sweepDueClocks(database.db, deps.now(), enqueue);
+
+  if (options.work) {
+    const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 };
+    await boss.work(QUEUES.sweep, polling, async () => {
+      await sweep();
+    });
+    // pg-boss 10 runs one handler per work() call: several calls are several at once.
+    for (let i = 0; i < (options.concurrency ?? 2); i++) {
+      await boss.work<{ caseId: string }>(QUEUES.dueCase, { ...polling, batchSize: 20 }, async (jobs) => {
+        // One failing case must not fail the others fetched with it: each is failed on its own
+        // (and retried by pg-boss); the rest complete.
+        for (const job of jobs) {
+          try {
+            await actOnDueClocks(deps, job.data.caseId, deps.now());
+          } catch (error) {
+            deps.log.error({ err: error, caseId: job.data.caseId }, 'acting on due clocks failed');
+            await boss.fail(QUEUES.dueCase, job.id, { message: (error as Error).message });
+          }
+        }
+      });
+    }
+    await boss.work(QUEUES.check, polling, async () => {
+      const report = await checkNothingFallsThrough(deps, deps.now());
+      if (report.findings.length > 0) {
+        deps.log.info(
+          `nothing-falls-through check: ${report.findings.length} problems, ${report.repaired} repaired`,
+        );
+      }
+    });
+  }
+  return {
+    boss,
+    sweep,
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
