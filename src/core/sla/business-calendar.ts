@@ -32,7 +32,17 @@ export interface Holiday {
 
 type Interval = [number, number];
 
+interface Day {
+  start: number;
+  /** When the next local day starts (not always 24 hours later where clocks change). */
+  next: number;
+  intervals: Interval[];
+}
+
 const MINUTE = 60_000;
+const HALF_HOUR = 30 * MINUTE;
+/** Enough days and half hours for years of deadlines; past it the caches start again. */
+const CACHE_LIMIT = 50_000;
 /** How far the arithmetic looks ahead before deciding a calendar has no working time at all. */
 const MAX_DAYS = 3 * 366;
 
@@ -71,9 +81,9 @@ export class BusinessCalendar {
     if (this.definition.alwaysOpen) return new Date(start.getTime() + durationMs);
     let remaining = durationMs;
     const from = start.getTime();
-    let day = this.localDay(start);
-    for (let n = 0; n < MAX_DAYS; n++, day = day.plus({ days: 1 })) {
-      for (const [open, close] of this.workingIntervals(day)) {
+    let day = this.dayOf(from);
+    for (let n = 0; n < MAX_DAYS; n++, day = this.dayStarting(day.next)) {
+      for (const [open, close] of day.intervals) {
         if (close <= from) continue;
         const begin = Math.max(open, from);
         if (remaining <= close - begin) return new Date(begin + remaining);
@@ -90,8 +100,8 @@ export class BusinessCalendar {
     if (b <= a) return 0;
     if (this.definition.alwaysOpen) return b - a;
     let total = 0;
-    for (let day = this.localDay(from); day.toMillis() < b; day = day.plus({ days: 1 })) {
-      for (const [open, close] of this.workingIntervals(day)) {
+    for (let day = this.dayOf(a); day.start < b; day = this.dayStarting(day.next)) {
+      for (const [open, close] of day.intervals) {
         total += Math.max(0, Math.min(close, b) - Math.max(open, a));
       }
     }
@@ -101,7 +111,7 @@ export class BusinessCalendar {
   isWorkingTime(at: Date): boolean {
     if (this.definition.alwaysOpen) return true;
     const t = at.getTime();
-    return this.workingIntervals(this.localDay(at)).some(([open, close]) => open <= t && t < close);
+    return this.dayOf(t).intervals.some(([open, close]) => open <= t && t < close);
   }
 
   /**
@@ -109,18 +119,54 @@ export class BusinessCalendar {
    * working time: the longest weekday in the hours (24 hours for an always-open calendar).
    */
   get workingDayMs(): number {
-    if (this.definition.alwaysOpen) return 24 * 60 * MINUTE;
-    let longest = 0;
-    for (const weekday of WEEKDAYS) {
-      const spans = this.definition.workingHours[weekday] ?? [];
-      const minutes = spans.reduce((sum, [open, close]) => sum + minutesOf(close) - minutesOf(open), 0);
-      longest = Math.max(longest, minutes);
-    }
-    return longest * MINUTE;
+    this.dayLength ??= this.definition.alwaysOpen
+      ? 24 * 60 * MINUTE
+      : Math.max(
+          ...WEEKDAYS.map((weekday) =>
+            (this.definition.workingHours[weekday] ?? []).reduce(
+              (sum, [open, close]) => sum + minutesOf(close) - minutesOf(open),
+              0,
+            ),
+          ),
+        ) * MINUTE;
+    return this.dayLength;
   }
 
-  private localDay(at: Date): DateTime {
-    return DateTime.fromJSDate(at, { zone: this.definition.timeZone }).startOf('day');
+  private dayLength: number | undefined;
+
+  /*
+   * Every submission computes several deadlines, so local days are cached: the day an instant
+   * falls in, by the half hour it is in, and each day's working intervals. Time-zone arithmetic
+   * (luxon) then runs once per day and half hour seen, not several times per deadline. Where a
+   * local midnight falls inside a half hour (a +05:45 zone), the cached day is checked and the
+   * instant placed exactly.
+   */
+  private readonly daysByHalfHour = new Map<number, number>();
+  private readonly days = new Map<number, Day>();
+
+  private dayOf(at: number): Day {
+    const slot = Math.floor(at / HALF_HOUR);
+    const cached = this.daysByHalfHour.get(slot);
+    if (cached !== undefined) {
+      const day = this.dayStarting(cached);
+      if (day.start <= at && at < day.next) return day;
+    }
+    if (this.daysByHalfHour.size > CACHE_LIMIT) this.daysByHalfHour.clear();
+    const start = DateTime.fromMillis(at, { zone: this.definition.timeZone }).startOf('day').toMillis();
+    this.daysByHalfHour.set(slot, start);
+    return this.dayStarting(start);
+  }
+
+  /** The local day that starts at `start` (epoch milliseconds), with its working intervals. */
+  private dayStarting(start: number): Day {
+    let day = this.days.get(start);
+    if (!day) {
+      if (this.days.size > CACHE_LIMIT) this.days.clear();
+      const local = DateTime.fromMillis(start, { zone: this.definition.timeZone });
+      day = { start, next: local.plus({ days: 1 }).toMillis(), intervals: this.workingIntervals(local) };
+      this.days.set(start, day);
+    }
+    return day;
   }
 
   /** The working intervals of one local day, in epoch milliseconds, closures cut out. */
