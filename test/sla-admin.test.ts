@@ -79,6 +79,35 @@ describe('bad policy input is refused with a clear error', () => {
     });
   }
 
+  test('no policy may leave cases without a deadline', async () => {
+    const bare = await put(sysadmin, '/api/v1/admin/sla/policies/national-default', { name: 'Default' });
+    assert.equal(bare.statusCode, 400, bare.body);
+    assert.match(bare.json().error.message, /the national default must set every clock/);
+    const off = await put(disAdmin, '/api/v1/admin/sla/policies/dis-charter', disPolicy({ resolve: null }));
+    assert.equal(off.statusCode, 400, off.body);
+    assert.match(off.json().error.message, /clocks\.resolve: cannot be switched off/);
+  });
+
+  test('a duration beyond a working year is refused before it can reach a submission', async () => {
+    const response = await put(
+      disAdmin,
+      '/api/v1/admin/sla/policies/dis-charter',
+      disPolicy({ resolve: { amount: 7000, unit: 'working_hours' } }),
+    );
+    assert.equal(response.statusCode, 400, response.body);
+    assert.match(response.json().error.message, /at most a year \(2000 working_hours\)/);
+  });
+
+  test('a leap second is refused as a time, not a server error', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sla/calendars/office-hours/closures',
+      headers: { cookie: sysadmin.cookie },
+      payload: { startsAt: '2026-12-31T23:59:60Z', endsAt: '2027-01-01T08:00:00Z', reason: 'Leap' },
+    });
+    assert.equal(response.statusCode, 400, response.body);
+  });
+
   test('a calendar with hours that end before they start, or an unknown time zone, is refused', async () => {
     const response = await put(sysadmin, '/api/v1/admin/sla/calendars/night-shift', {
       name: 'Night shift',
@@ -173,6 +202,26 @@ describe('who may change what', () => {
     const acknowledge = detail.clocks.find((c: { clock: string }) => c.clock === 'acknowledge');
     // Monday 16:00-17:00, Tuesday closed, then seven hours on Wednesday.
     assert.equal(acknowledge.dueLocal, '2026-12-02T16:00:00.000+03:00');
+    ctx.clock.now = new Date();
+  });
+
+  test('a clock an agency switches off is stopped on the cases that reach it, not left running', async () => {
+    const saved = await put(
+      disAdmin,
+      '/api/v1/admin/sla/policies/dis-charter',
+      disPolicy({ resolve: { amount: 10, unit: 'working_days' }, transfer: null }),
+    );
+    assert.equal(saved.statusCode, 200, saved.body);
+    ctx.clock.now = new Date('2026-11-23T10:00:00+03:00');
+    const { reference } = await submitCase(ctx, { agencyCode: 'CLR' });
+    const clearing = await signedInStaff(ctx, 'clearing_house', 'CLR');
+    const routed = await asStaff(ctx, clearing.cookie, 'POST', `/api/v1/staff/cases/${reference}/route`, {
+      agencyCode: 'DIS',
+    });
+    assert.equal(routed.statusCode, 200, routed.body);
+    const detail = (await asStaff(ctx, officer.cookie, 'GET', `/api/v1/staff/cases/${reference}`)).json();
+    const transfer = detail.clocks.find((c: { clock: string }) => c.clock === 'transfer');
+    assert.equal(transfer.state, 'stopped');
     ctx.clock.now = new Date();
   });
 

@@ -302,6 +302,9 @@ describe('pauses', () => {
     assert.equal(again.case.status, 'reopened');
     assert.equal(clock(again, 'resolve').state, 'running');
     assert.ok(again.case.nextDueAt);
+    // Taking the reopened case up meets its fresh acknowledgement clock.
+    await staffPost(officer, reference, 'status', { status: 'in_progress' });
+    assert.equal(clock(await caseOf(reference), 'acknowledge').state, 'met');
   });
 });
 
@@ -467,6 +470,70 @@ describe('warnings, breaches and escalation', () => {
       '/api/v1/staff/sla/report?agencyCode=KRA',
     );
     assert.equal(otherAgency.statusCode, 403);
+  });
+});
+
+describe('what a change does to clocks already running', () => {
+  test('a transfer after a pause does not take back the time the agency waited for the citizen', async () => {
+    at('2026-11-02T10:00:00+03:00');
+    const { reference, pin } = await submitCase(ctx);
+    await staffPost(officer, reference, 'status', {
+      status: 'awaiting_citizen',
+      message: 'Your old passport number?',
+    });
+    at('2026-11-12T10:00:00+03:00');
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${reference}/replies`,
+      payload: { pin, message: 'A1234567' },
+    });
+    const resumed = clock(await caseOf(reference), 'resolve');
+    assert.equal(resumed.dueLocal, '2026-12-03T10:00:00.000+03:00', '21 days plus the 10 waited');
+    at('2026-11-13T10:00:00+03:00');
+    const moved = await staffPost(officer, reference, 'transfer', {
+      agencyCode: 'KRA',
+      reason: 'A tax matter',
+    });
+    assert.equal(moved.statusCode, 200, moved.body);
+    const kra = await signedInStaff(ctx, 'officer', 'KRA');
+    const after = clock(await caseOf(reference, kra), 'resolve');
+    assert.equal(after.dueLocal, '2026-12-03T10:00:00.000+03:00', 'the same policy keeps the same deadline');
+  });
+
+  test('a breached clock whose policy only notifies does not escalate when the case resumes', async () => {
+    at('2026-10-01T10:00:00+03:00');
+    const { reference, pin } = await submitCase(ctx);
+    await staffPost(officer, reference, 'status', { status: 'acknowledged' });
+    await staffPost(officer, reference, 'responses', { message: 'We are on it' });
+    // interim_update (7 days, notify only) breaches; acknowledge and first response were met.
+    at('2026-10-09T10:00:00+03:00');
+    await runDueJobs();
+    assert.equal(clock(await caseOf(reference), 'interim_update').state, 'breached');
+    await staffPost(officer, reference, 'status', { status: 'awaiting_citizen', message: 'Which office?' });
+    at('2026-10-10T10:00:00+03:00');
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${reference}/replies`,
+      payload: { pin, message: 'Nyayo House' },
+    });
+    at('2026-10-20T10:00:00+03:00');
+    await runDueJobs();
+    const detail = await caseOf(reference);
+    assert.ok(!detail.timeline.some((e) => e.kind === 'case.escalated' && e.data.clock === 'interim_update'));
+  });
+
+  test('a case transferred to another agency starts again at its officer level', async () => {
+    at('2026-11-23T08:00:00+03:00');
+    const { reference } = await submitCase(ctx);
+    at('2026-11-23T17:00:00+03:00');
+    await runDueJobs();
+    assert.equal((await caseOf(reference)).case.escalationLevel, 'supervisor');
+    await staffPost(supervisor, reference, 'transfer', {
+      agencyCode: 'BRS',
+      reason: 'A company registration matter',
+    });
+    const brs = await signedInStaff(ctx, 'officer', 'BRS');
+    assert.equal((await caseOf(reference, brs)).case.escalationLevel, 'officer');
   });
 });
 

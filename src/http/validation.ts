@@ -1,5 +1,6 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/errors.ts';
 
@@ -10,11 +11,27 @@ import { AppError } from '../core/errors.ts';
  */
 export function installValidation(app: FastifyInstance): void {
   const base: Options = { allErrors: true, strict: false, useDefaults: true, removeAdditional: false };
-  const body = addFormats.default(new Ajv({ ...base, coerceTypes: false }));
-  const other = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }));
+  const body = withInstants(addFormats.default(new Ajv({ ...base, coerceTypes: false })));
+  const other = withInstants(addFormats.default(new Ajv({ ...base, coerceTypes: 'array' })));
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? body.compile(schema) : other.compile(schema),
   );
+}
+
+/**
+ * RFC 3339 allows a leap second (23:59:60), which JavaScript's Date cannot represent: such a value
+ * passed `date-time` and became an Invalid Date deep in a query (a 500). A date-time must also be
+ * an instant JavaScript can hold.
+ */
+function withInstants(ajv: Ajv): Ajv {
+  const rfc3339 = fullFormats['date-time'] as {
+    validate: (text: string) => boolean;
+    compare: (a: string, b: string) => number | undefined;
+  };
+  return ajv.addFormat('date-time', {
+    validate: (text: string) => rfc3339.validate(text) && Number.isFinite(Date.parse(text)),
+    compare: rfc3339.compare,
+  });
 }
 
 /**

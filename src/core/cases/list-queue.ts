@@ -104,10 +104,16 @@ function pageOf(rows: Row[], limit: number, sort: QueueSort): QueuePage {
   return { items, nextCursor: encodeCursor({ phase, at, id: last.id }) };
 }
 
-/** (column, id) after the cursor, in the direction of the order. */
+/**
+ * (column, id) after the cursor. Ascending due order compares rows, so the index
+ * (agency_id, next_due_at, id) bounds the scan; the newest-first order keeps the form the
+ * descending index (agency_id, created_at DESC, id DESC) was measured with.
+ */
 function keyset(column: 'c.nextDueAt' | 'c.createdAt', op: '>' | '<', cursor: Cursor) {
   return (eb: ExpressionBuilder<QueueScope, 'c'>) =>
-    eb.or([eb(column, op, cursor.at), eb.and([eb(column, '=', cursor.at), eb('c.id', op, cursor.id)])]);
+    column === 'c.nextDueAt'
+      ? eb(eb.refTuple(column, 'c.id'), op, eb.tuple(cursor.at, cursor.id))
+      : eb.or([eb(column, op, cursor.at), eb.and([eb(column, '=', cursor.at), eb('c.id', op, cursor.id)])]);
 }
 
 type QueueScope = Database & { c: Database['cases']; a: Database['agencies'] };

@@ -39,6 +39,13 @@ export async function mutateCase<T>(
     if (!kase) throw notFound('The case');
     const mutation = await decide(kase, trx);
     const changes = { ...mutation.changes };
+    // Escalation is within an agency: a case that moves to another, or is reopened, starts again at
+    // the officer level there.
+    const moved = changes.agencyId !== undefined && changes.agencyId !== kase.agencyId;
+    const reopened = changes.status === 'reopened' && kase.status !== 'reopened';
+    if ((moved || reopened) && kase.escalationLevel !== 'officer' && changes.escalationLevel === undefined) {
+      changes.escalationLevel = 'officer';
+    }
     if (Object.keys(changes).length > 0 || mutation.events.length > 0) {
       const after = snapshot({ ...kase, ...changes } as CaseRow);
       const nextDueAt = await sla.replan(

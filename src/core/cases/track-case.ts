@@ -76,7 +76,8 @@ export async function trackCase(
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     resolvedAt: row.resolvedAt,
-    nextDueAt: row.nextDueAt,
+    // While the agency waits for the citizen, the next deadline is the citizen's own, not an answer owed.
+    nextDueAt: row.status === 'awaiting_citizen' ? null : row.nextDueAt,
     rating: row.rating,
     timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt, language)),
   };

@@ -77,7 +77,9 @@ export function actOnDueClocks(deps: MutateDeps, caseId: string, now: Date): Pro
         });
       }
       let escalated = false;
-      for (const action of breachedNow ? actions : (['escalate'] as const)) {
+      // A breach runs the policy's actions; a breach still unmet later only climbs the chain.
+      const repeated: readonly BreachAction[] = actions.includes('escalate') ? ['escalate'] : [];
+      for (const action of breachedNow ? actions : repeated) {
         if (action === 'escalate') {
           const to = nextLevel(policy.escalation, current.escalationLevel as EscalationLevel);
           if (!to) continue;
@@ -147,7 +149,8 @@ export function actOnDueClocks(deps: MutateDeps, caseId: string, now: Date): Pro
           changes.status = 'closed';
           changes.closedAt = now;
         } else if (action === 'notify') {
-          await notifyStaff(trx, await recipientsAt(trx, current, 'officer'), {
+          // Whoever held the case when the deadline passed, even if the breach just took it away.
+          await notifyStaff(trx, await recipientsAt(trx, kase, 'officer'), {
             caseId,
             kind: 'sla.breached',
             data: { clock: clock.clock, dueAt: clock.dueAt.toISOString(), reference: current.reference },

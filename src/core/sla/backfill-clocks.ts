@@ -42,17 +42,19 @@ export async function backfillClocks(db: Db, sla: SlaService, pageSize = 1000): 
   const open = sql.join(OPEN_STATUSES.map((s) => sql.lit(s)));
   let total = 0;
   for (;;) {
-    const cases = await sql<CaseRow>`
-      SELECT * FROM cases c
-      WHERE c.status IN (${open}) AND c.next_due_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id)
-      LIMIT ${pageSize}`.execute(db);
-    if (cases.rows.length === 0) return total;
-    await db.transaction().execute(async (trx) => {
+    // Each page is locked as it is read (a case being changed right now is skipped and left to
+    // the next start or to the check), so the backfill and a case change never wait on each other.
+    const page = await db.transaction().execute(async (trx) => {
+      const cases = await sql<CaseRow>`
+        SELECT * FROM cases c
+        WHERE c.status IN (${open}) AND c.next_due_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id)
+        ORDER BY c.id LIMIT ${pageSize}
+        FOR UPDATE SKIP LOCKED`.execute(trx);
       const rows = cases.rows.flatMap((kase) =>
         reconstructClocks(sla, kase).map((clock) => ({ ...clock, caseId: kase.id })),
       );
-      if (rows.length === 0) return;
+      if (rows.length === 0) return { read: cases.rows.length, clocked: 0 };
       await trx
         .insertInto('caseClocks')
         .values(rows)
@@ -65,11 +67,11 @@ export async function backfillClocks(db: Db, sla: SlaService, pageSize = 1000): 
         UPDATE cases SET next_due_at = d.due
         FROM unnest(${due.map((d) => d.id)}::uuid[], ${due.map((d) => d.due)}::timestamptz[]) AS d(id, due)
         WHERE cases.id = d.id`.execute(trx);
+      return { read: cases.rows.length, clocked: byCase.size };
     });
-    total += cases.rows.length;
-    // A policy that starts no clock at all leaves the case as it was: the invariant check reports it.
-    if (cases.rows.length < pageSize || !cases.rows.some((kase) => reconstructClocks(sla, kase).length > 0)) {
-      return total;
-    }
+    total += page.clocked;
+    // A page that gave no case a clock (a policy that starts none) would come back the same: the
+    // invariant check reports those cases.
+    if (page.read < pageSize || page.clocked === 0) return total;
   }
 }

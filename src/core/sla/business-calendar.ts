@@ -90,7 +90,9 @@ export class BusinessCalendar {
         remaining -= close - begin;
       }
     }
-    throw new Error(`calendar ${this.id} has no working time in the next ${MAX_DAYS} days`);
+    // A calendar with (almost) no working time: the deadline is the horizon, years away, which the
+    // case page shows for what it is, rather than an error for the citizen who submitted.
+    return new Date(from + MAX_DAYS * 86_400_000);
   }
 
   /** Working time, in milliseconds, between two moments (0 when `to` is not after `from`). */

@@ -110,6 +110,10 @@ export async function checkNothingFallsThrough(deps: CheckDeps, now: Date): Prom
         .set({ fireAt: sql`CASE WHEN warned_at IS NULL THEN warn_at ELSE due_at END` })
         .where('caseId', '=', row.caseId)
         .where('clock', '=', row.clock)
+        // Only if it is still lost: it may have been met or scheduled since the check read it.
+        .where('status', '=', 'running')
+        .where('breachedAt', 'is', null)
+        .where('fireAt', 'is', null)
         .execute(),
     );
   }

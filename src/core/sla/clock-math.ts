@@ -73,28 +73,37 @@ export function startClock(
 }
 
 /**
- * Recomputes a running, unbreached clock's deadline from its start under a new policy (a raised
- * priority shortens it; a transfer applies the receiving agency's charter). Time already used
- * stays used: the clock does not restart.
+ * Recomputes a running, unbreached clock's deadline under a new policy (a raised priority shortens
+ * it; a transfer applies the receiving agency's charter). Time already used stays used, and time
+ * the clock spent paused is not taken back: what is left is the new target less the time used.
+ * Returns undefined when the new policy does not set this clock.
  */
 export function retarget(
   clock: Clock,
   policy: EffectivePolicy,
   calendars: CalendarLookup,
+  now: Date,
 ): Clock | undefined {
-  if (clock.status !== 'running' || clock.breachedAt) return clock;
-  const fresh = startClock(clock.clock, policy, calendars, clock.startedAt);
+  if (clock.status !== 'running' || clock.breachedAt || !clock.dueAt) return clock;
+  const fresh = startClock(clock.clock, policy, calendars, now);
   if (!fresh) return undefined;
-  const warned = clock.warnedAt !== null;
+  const calendar = calendars(fresh.calendarId);
+  const used =
+    clock.targetSeconds * 1000 - remainingMs(clock.mode, calendars(clock.calendarId), now, clock.dueAt);
+  const target = fresh.targetSeconds * 1000;
+  const dueAt = advance(fresh.mode, calendar, now, Math.max(0, target - used));
+  const warnAt = clock.warnedAt
+    ? null
+    : advance(fresh.mode, calendar, now, Math.max(0, (target * policy.warnAtPercent) / 100 - used));
   return {
     ...clock,
     mode: fresh.mode,
     calendarId: fresh.calendarId,
     targetSeconds: fresh.targetSeconds,
     policy: fresh.policy,
-    dueAt: fresh.dueAt,
-    warnAt: fresh.warnAt,
-    fireAt: warned ? fresh.dueAt : fresh.warnAt,
+    dueAt,
+    warnAt: warnAt ?? clock.warnAt,
+    fireAt: warnAt ?? dueAt,
   };
 }
 
@@ -125,8 +134,10 @@ export function resumeClock(
   const dueAt = advance(clock.mode, calendar, now, left);
   const warnLeft = left - (clock.targetSeconds * 1000 * (100 - policy.warnAtPercent)) / 100;
   const warnAt = clock.warnedAt ? null : advance(clock.mode, calendar, now, Math.max(0, warnLeft));
-  // A clock already breached escalates again only after the policy's interval, counted from now.
-  const repeat = clock.breachedAt ? repeatEscalationAt(policy, calendar, now) : null;
+  // A clock already breached escalates again (if its policy escalates it at all) only after the
+  // policy's interval, counted from now.
+  const repeat =
+    clock.breachedAt && escalates(policy, clock.clock) ? repeatEscalationAt(policy, calendar, now) : null;
   return {
     ...clock,
     status: 'running',
@@ -137,6 +148,10 @@ export function resumeClock(
     fireAt: clock.breachedAt ? repeat : (warnAt ?? dueAt),
   };
 }
+
+/** Whether a breach of this clock escalates the case, by the policy. */
+export const escalates = (policy: EffectivePolicy, clock: ClockName) =>
+  policy.breachActions[clock]?.includes('escalate') ?? false;
 
 /** When a breached clock that is still unmet escalates again. */
 export function repeatEscalationAt(policy: EffectivePolicy, calendar: BusinessCalendar, now: Date): Date {

@@ -85,7 +85,7 @@ export async function savePolicy(
     );
   }
   assertAdministers(principal, agency?.id ?? null);
-  assertValidPolicy(draft, deps.sla.calendarIds);
+  assertValidPolicy(draft, deps.sla.calendarIds, { everyClock: id === NATIONAL_DEFAULT });
   const policy: SlaPolicy = {
     id,
     name: draft.name.trim(),
@@ -263,6 +263,13 @@ export async function addClosure(
     throw new AppError('invalid_input', 'endsAt: a closure must end after it starts', [
       { field: 'endsAt', problem: 'must be after startsAt' },
     ]);
+  }
+  if (closure.endsAt.getTime() - closure.startsAt.getTime() > 31 * 86_400_000) {
+    throw new AppError(
+      'invalid_input',
+      'endsAt: a closure lasts at most 31 days; change the calendar instead',
+      [{ field: 'endsAt', problem: 'at most 31 days after startsAt' }],
+    );
   }
   const id = timeOrderedUuid();
   const now = deps.now();

@@ -32,6 +32,9 @@ export interface CaseChange {
   clearingHouseId: string;
 }
 
+/** The statuses of a case the agency has not yet taken up: leaving them meets acknowledge. */
+const UNACKNOWLEDGED: readonly CaseStatus[] = ['new', 'reopened'];
+
 /** Clocks that stop while the agency waits for the citizen, and start again when they answer. */
 const PAUSED_WHILE_WAITING: readonly ClockName[] = ['resolve', 'interim_update', 'assignee_idle'];
 
@@ -78,16 +81,17 @@ export function planClocks(
   now: Date,
 ): Clock[] {
   const clocks = new Map(existing.map((c) => [c.clock, c]));
+  // A clock the policy does not (or no longer) set is stopped, never dropped: the row stays.
   const start = (name: ClockName) => {
     const clock = startClock(name, policy, calendars, now);
+    const existing = clocks.get(name);
     if (clock) clocks.set(name, clock);
-    else clocks.delete(name);
+    else if (existing) clocks.set(name, stopClock(existing));
   };
   const update = (name: ClockName, fn: (c: Clock) => Clock | undefined) => {
     const clock = clocks.get(name);
     if (!clock) return;
-    const next = fn(clock);
-    if (next) clocks.set(name, next);
+    clocks.set(name, fn(clock) ?? stopClock(clock));
   };
   const running = (name: ClockName) => {
     const status = clocks.get(name)?.status;
@@ -125,12 +129,12 @@ export function planClocks(
     before.type !== after.type ||
     before.serviceId !== after.serviceId
   ) {
-    for (const name of clocks.keys()) update(name, (c) => retarget(c, policy, calendars));
+    for (const name of clocks.keys()) update(name, (c) => retarget(c, policy, calendars, now));
   }
   if (moved) {
     start('acknowledge');
     start('transfer');
-  } else if (before.status === 'new' && after.status !== 'new') {
+  } else if (UNACKNOWLEDGED.includes(before.status) && !UNACKNOWLEDGED.includes(after.status)) {
     update('acknowledge', (c) => meetClock(c, now));
     // The receiving agency accepted the case; the clearing house meets its clock only by routing.
     if (after.agencyId !== change.clearingHouseId) update('transfer', (c) => meetClock(c, now));
@@ -144,6 +148,8 @@ export function planClocks(
   } else if (waitingBefore && !waitingAfter) {
     for (const name of PAUSED_WHILE_WAITING) update(name, (c) => resumeClock(c, policy, calendars, now));
     update('citizen_reply', (c) => meetClock(c, now));
+    // Assigned while waiting: the assignee's clock starts now that there is work again.
+    if (after.assigneeId && !running('assignee_idle')) start('assignee_idle');
   }
 
   // Referring a case to an agency not on Baraza is the clearing house's routing of it.

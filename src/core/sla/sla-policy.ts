@@ -134,8 +134,15 @@ export function nextLevel(escalation: Escalation, level: EscalationLevel): Escal
   return escalation.chain[level] ?? null;
 }
 
+/** Clocks no policy may switch off. */
+const ALWAYS_ON: readonly ClockName[] = ['resolve', 'citizen_reply'];
+
 /** Checks a policy an administrator wrote; every problem is reported at once, by field. */
-export function assertValidPolicy(policy: PolicyRules, knownCalendars: ReadonlySet<string>): void {
+export function assertValidPolicy(
+  policy: PolicyRules,
+  knownCalendars: ReadonlySet<string>,
+  options: { everyClock?: boolean } = {},
+): void {
   const problems: FieldProblem[] = [];
   if (policy.calendarId && !knownCalendars.has(policy.calendarId)) {
     problems.push({ field: 'calendarId', problem: `there is no business calendar "${policy.calendarId}"` });
@@ -144,6 +151,20 @@ export function assertValidPolicy(policy: PolicyRules, knownCalendars: ReadonlyS
     if (!(CLOCKS as readonly string[]).includes(clock)) {
       problems.push({ field: `clocks.${clock}`, problem: `unknown clock; clocks are ${CLOCKS.join(', ')}` });
     } else if (duration) checkDuration(`clocks.${clock}`, duration, problems);
+    else if ((ALWAYS_ON as readonly string[]).includes(clock)) {
+      // Between them these give every open case a deadline, waiting for the citizen or not.
+      problems.push({
+        field: `clocks.${clock}`,
+        problem: 'cannot be switched off: every open case needs a deadline',
+      });
+    }
+  }
+  if (options.everyClock) {
+    for (const clock of CLOCKS) {
+      if (!policy.clocks?.[clock]) {
+        problems.push({ field: `clocks.${clock}`, problem: 'the national default must set every clock' });
+      }
+    }
   }
   if (
     policy.warnAtPercent !== undefined &&
@@ -182,13 +203,22 @@ function checkDuration(field: string, duration: Duration, problems: FieldProblem
   }
   if (!(Number.isFinite(duration.amount) && duration.amount > 0)) {
     problems.push({ field: `${field}.amount`, problem: 'must be more than zero' });
-  } else if (toMinutesCeiling(duration) > 366 * 24 * 60) {
-    problems.push({ field: `${field}.amount`, problem: 'must be at most a year' });
+  } else if (duration.amount > (MAXIMA[duration.unit] ?? Number.POSITIVE_INFINITY)) {
+    problems.push({
+      field: `${field}.amount`,
+      problem: `must be at most a year (${MAXIMA[duration.unit]} ${duration.unit})`,
+    });
   }
 }
 
-const toMinutesCeiling = (d: Duration) =>
-  d.amount * (d.unit === 'minutes' ? 1 : d.unit.endsWith('hours') ? 60 : 24 * 60);
+/** A year in each unit; a working year is 250 days of 8 hours. */
+const MAXIMA: Record<DurationUnit, number> = {
+  minutes: 366 * 24 * 60,
+  hours: 366 * 24,
+  days: 366,
+  working_hours: 250 * 8,
+  working_days: 250,
+};
 
 function checkEscalation(escalation: Escalation, problems: FieldProblem[]): void {
   const levels = ESCALATION_LEVELS as readonly string[];

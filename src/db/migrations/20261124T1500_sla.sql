@@ -87,6 +87,11 @@ ALTER TABLE cases ADD COLUMN next_due_at timestamptz;
 ALTER TABLE cases ADD COLUMN escalation_level text NOT NULL DEFAULT 'officer'
   CHECK (escalation_level IN ('officer', 'supervisor', 'agency_head', 'oversight'));
 CREATE INDEX cases_agency_due_idx ON cases (agency_id, next_due_at, id) WHERE next_due_at IS NOT NULL;
+-- For the nothing-falls-through check: both are empty while all is well, so they cost nothing.
+CREATE INDEX cases_open_undated_idx ON cases (id)
+  WHERE next_due_at IS NULL AND status IN ('new', 'acknowledged', 'in_progress', 'awaiting_citizen', 'reopened');
+CREATE INDEX case_clocks_lost_idx ON case_clocks (case_id)
+  WHERE status = 'running' AND breached_at IS NULL AND fire_at IS NULL;
 
 -- What staff are told: warnings, breaches, escalations, reassignments. Shown in the console.
 CREATE TABLE staff_notifications (
