@@ -279,7 +279,8 @@ export interface ReferralTable {
   acknowledgementNote: string | null;
 }
 
-export type EscalationLevel = 'officer' | 'supervisor' | 'agency_head' | 'oversight';
+export const ESCALATION_LEVELS = ['officer', 'supervisor', 'agency_head', 'oversight'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
 type Json<T> = ColumnType<T, string, string>;
 

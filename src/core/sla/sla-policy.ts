@@ -1,4 +1,4 @@
-import type { CaseType, Priority } from '../../db/schema.ts';
+import { type CaseType, ESCALATION_LEVELS, type EscalationLevel, type Priority } from '../../db/schema.ts';
 import { AppError, type FieldProblem } from '../errors.ts';
 
 /*
@@ -31,8 +31,7 @@ export interface Duration {
 export const BREACH_ACTIONS = ['notify', 'escalate', 'raise_priority', 'reassign', 'close'] as const;
 export type BreachAction = (typeof BREACH_ACTIONS)[number];
 
-export const ESCALATION_LEVELS = ['officer', 'supervisor', 'agency_head', 'oversight'] as const;
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+export { ESCALATION_LEVELS, type EscalationLevel };
 
 export interface Escalation {
   /** Who takes over from whom: officer -> supervisor -> agency_head -> oversight by default. */
