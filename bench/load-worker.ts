@@ -19,13 +19,20 @@ async function fire(job: LoadJob): Promise<LoadResult> {
           headers: { 'content-type': 'application/json' },
           setupRequest: (req) => ({ ...req, body: submissionBody() }),
         }
-      : {
-          method: 'GET',
-          setupRequest: (req) => ({
-            ...req,
-            path: target.pathPrefix + target.keys[randomInt(target.keys.length)],
-          }),
-        };
+      : target.kind === 'read'
+        ? {
+            method: 'GET',
+            setupRequest: (req) => ({
+              ...req,
+              path: target.pathPrefix + target.keys[randomInt(target.keys.length)],
+            }),
+          }
+        : {
+            method: target.method,
+            path: target.path,
+            headers: target.headers,
+            ...(target.body === undefined ? {} : { body: target.body }),
+          };
   const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url: target.url,

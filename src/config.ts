@@ -33,7 +33,14 @@ export interface Config {
    * Larger deployments turn this off and run `npm run worker` processes instead.
    */
   workers: boolean;
+  /** Which gateway sends SMS; `local` keeps them in memory (development and tests). */
+  sms: { provider: SmsProviderName };
+  /** How citizens reach Baraza from a phone, shown on the portal's pages. */
+  portal: { ussdCode: string; smsNumber: string };
 }
+
+export const SMS_PROVIDERS = ['local'] as const;
+export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
 
 export type RateLimit = { max: number; timeWindow: number } | false;
 
@@ -87,6 +94,21 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`BARAZA_PUBLIC_URL must start with http:// or https:// (got "${publicUrl}")`);
   }
 
+  const smsProvider = env.BARAZA_SMS_PROVIDER?.trim() || 'local';
+  if (!(SMS_PROVIDERS as readonly string[]).includes(smsProvider)) {
+    problems.push(`BARAZA_SMS_PROVIDER must be one of ${SMS_PROVIDERS.join(', ')} (got "${smsProvider}")`);
+  }
+  const ussdCode = env.BARAZA_USSD_CODE?.trim() || '*384*2020#';
+  if (!/^\*\d+(\*\d+)*#$/.test(ussdCode)) {
+    problems.push(
+      `BARAZA_USSD_CODE must look like *384*2020# (a star, digits and stars, a hash; got "${ussdCode}")`,
+    );
+  }
+  const smsNumber = env.BARAZA_SMS_NUMBER?.trim() || '20202';
+  if (!/^\d{3,15}$/.test(smsNumber)) {
+    problems.push(`BARAZA_SMS_NUMBER must be 3 to 15 digits, like 20202 (got "${smsNumber}")`);
+  }
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -109,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxyHops: int('BARAZA_TRUST_PROXY_HOPS', 0, 0, 10),
     mail: { smtpUrl, from: env.BARAZA_MAIL_FROM?.trim() || 'Baraza <no-reply@baraza.go.ke>' },
     publicUrl,
+    sms: { provider: smsProvider as SmsProviderName },
+    portal: { ussdCode, smsNumber },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

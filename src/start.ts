@@ -1,5 +1,8 @@
+import { createSmsProvider } from './channels/sms/create-sms-provider.ts';
+import type { SmsProvider } from './channels/sms/sms-provider.ts';
 import type { Config } from './config.ts';
 import { ReferenceCache } from './core/agencies/reference-cache.ts';
+import { createMessenger, type Messenger } from './core/messages/messenger.ts';
 import { loadSecrets, type Secrets } from './core/security/secrets.ts';
 import { installDefaultSla, SlaService } from './core/sla/sla-service.ts';
 import { DirectoryIndex } from './core/triage/directory-index.ts';
@@ -17,6 +20,9 @@ export interface Started {
   secrets: Secrets;
   triage: TriageService;
   sla: SlaService;
+  /** Messages to citizens; `sms` is the gateway it sends SMS through (LocalSmsProvider keeps them in `sent`). */
+  messenger: Messenger;
+  sms: SmsProvider;
   /** The background workers, when this process runs them. */
   jobs: Jobs | undefined;
   close(): Promise<void>;
@@ -56,6 +62,9 @@ export async function startOn(
       DirectoryIndex.load(database.db),
       SlaService.load(database.db, reference),
     ]);
+    const now = options.now ?? (() => new Date());
+    const sms = createSmsProvider(config.sms, now);
+    const messenger = createMessenger({ db: database.db, config, sms, now });
     const app = await buildApp(
       {
         db: database.db,
@@ -66,7 +75,8 @@ export async function startOn(
         triage,
         sla,
         directory,
-        now: options.now ?? (() => new Date()),
+        messenger,
+        now,
       },
       options,
     );
@@ -83,9 +93,12 @@ export async function startOn(
       }
     }, 30_000);
     refresh.unref();
-    const now = options.now ?? (() => new Date());
     const jobs = options.jobs
-      ? await startJobs(database, { db: database.db, sla, reference, now, log: app.log }, options.jobs)
+      ? await startJobs(
+          database,
+          { db: database.db, sla, reference, messenger, now, log: app.log },
+          options.jobs,
+        )
       : undefined;
     return {
       app,
@@ -94,6 +107,8 @@ export async function startOn(
       secrets,
       triage,
       sla,
+      messenger,
+      sms,
       jobs,
       async close() {
         clearInterval(refresh);

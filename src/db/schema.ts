@@ -26,6 +26,11 @@ export interface Database {
   caseClocks: CaseClockTable;
   staffNotifications: StaffNotificationTable;
   slaChecks: SlaCheckTable;
+  uploads: UploadTable;
+  citizenLoginCodes: CitizenLoginCodeTable;
+  citizenSessions: CitizenSessionTable;
+  citizenCaseClaims: { identity: string; caseId: string; claimedAt: Timestamp };
+  outboundMessages: OutboundMessageTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -361,4 +366,62 @@ export interface SlaCheckTable {
   findings: Json<unknown[]>;
   repaired: number;
   unrepaired: number;
+}
+
+export const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type UploadType = (typeof UPLOAD_TYPES)[number];
+export interface UploadTable {
+  id: string;
+  tokenHash: string;
+  caseId: string | null;
+  eventSeq: number | null;
+  name: string;
+  contentType: UploadType;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  createdAt: CreatedAt;
+  attachedAt: Timestamp | null;
+}
+
+/** Who a signed-in citizen is: the phone number or e-mail address a one-time code reached. */
+export type CitizenIdentity = `phone:${string}` | `email:${string}`;
+
+export interface CitizenLoginCodeTable {
+  id: string;
+  identity: string;
+  codeHash: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  failedAttempts: Generated<number>;
+  usedAt: Timestamp | null;
+  requestedIp: string | null;
+}
+
+export interface CitizenSessionTable {
+  tokenHash: string;
+  identity: string;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: Timestamp;
+}
+
+export type OutboundChannel = 'sms' | 'email';
+export interface OutboundMessageTable {
+  id: string;
+  channel: OutboundChannel;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  caseId: string | null;
+  purpose: string;
+  dedupeKey: string;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  provider: string | null;
+  providerMessageId: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp;
+  createdAt: Timestamp;
+  sentAt: Timestamp | null;
 }

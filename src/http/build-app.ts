@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
+import type { Messenger } from '../core/messages/messenger.ts';
 import type { Secrets } from '../core/security/secrets.ts';
 import type { SlaService } from '../core/sla/sla-service.ts';
 import type { DirectoryIndex } from '../core/triage/directory-index.ts';
@@ -21,6 +22,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { duplicateRoutes } from './routes/duplicates.ts';
 import { healthRoutes } from './routes/health.ts';
+import { portalRoutes } from './routes/portal.ts';
 import { publicCaseRoutes } from './routes/public-cases.ts';
 import { referralRoutes } from './routes/referrals.ts';
 import { slaRoutes } from './routes/sla.ts';
@@ -49,6 +51,8 @@ export interface AppDeps {
   sla: SlaService;
   /** Agencies not on Baraza, for referral suggestions. */
   directory: DirectoryIndex;
+  /** Messages to citizens (SMS, e-mail): queued with the change that calls for them, then delivered. */
+  messenger: Messenger;
   now: () => Date;
   policy: { idleMinutes: number; maxHours: number; maxFailures: number; lockMinutes: number };
   reopenWindowDays: number;
@@ -129,6 +133,7 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   duplicateRoutes(app, deps, deps.guards);
   slaRoutes(app, deps, deps.guards);
   slaDashboardRoutes(app, deps, deps.guards);
+  await portalRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -29,7 +29,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const t = translator(languageOf(request));
     if (error instanceof AppError) {
-      const message = error.key ? t(`errors.${error.key.id}`, error.key.values ?? {}) : error.message;
+      const message = error.key ? t(catalogueKey(error.key.id), error.key.values ?? {}) : error.message;
       return sendError(reply, STATUS[error.code], error.code, message, error.details);
     }
     if (error.validation) {
@@ -77,6 +77,9 @@ export function sendError(
 ) {
   return reply.status(status).send({ error: { code, message, details } } satisfies ErrorBody);
 }
+
+/** A bare key ('proof_mismatch') is one of the common errors; a dotted one ('signIn.errors.expired') is used as it is. */
+const catalogueKey = (id: string) => (id.includes('.') ? id : `errors.${id}`);
 
 export function languageOf(request: FastifyRequest): 'en' | 'sw' {
   const query = request.query as Record<string, unknown> | undefined;

@@ -1,12 +1,18 @@
 import { createInstance, type TFunction } from 'i18next';
 import type { Language } from '../db/schema.ts';
 import en from './en.json' with { type: 'json' };
+import portalEn from './portal-en.json' with { type: 'json' };
+import portalSw from './portal-sw.json' with { type: 'json' };
 import sw from './sw.json' with { type: 'json' };
 
 const i18n = createInstance();
 // initImmediate false: the catalogues are in memory, so init completes before this module returns.
 await i18n.init({
-  resources: { en: { translation: en }, sw: { translation: sw } },
+  // The portal's words live in their own catalogues (portal-*.json), under "portal".
+  resources: {
+    en: { translation: { ...en, portal: portalEn } },
+    sw: { translation: { ...sw, portal: portalSw } },
+  },
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { v5 as uuidV5 } from 'uuid';
+import type { Messenger } from '../core/messages/messenger.ts';
 import { actOnDueClocks } from '../core/sla/act-on-due-clocks.ts';
 import { type CheckDeps, checkNothingFallsThrough } from '../core/sla/check-nothing-falls-through.ts';
 import { type DueCase, sweepDueClocks } from '../core/sla/sweep-due-clocks.ts';
@@ -7,17 +8,27 @@ import type { DatabaseHandle } from '../db/open-database.ts';
 
 /*
  * Background work runs on pg-boss, in the same database as everything else (PostgreSQL, or PGlite
- * through pg-boss's `db` adapter on our one connection). Three queues:
+ * through pg-boss's `db` adapter on our one connection). Four queues:
  * - sla-sweep, every minute (a pg-boss schedule, so one run per minute however many workers):
  *   finds due clocks and enqueues one sla-due-case job per case;
  * - sla-due-case: acts on the case's due clocks (warn, breach, escalate), claiming them atomically;
- * - sla-check, every ten minutes: the "nothing falls through" check and its repairs.
+ * - sla-check, every ten minutes: the "nothing falls through" check and its repairs;
+ * - message-retry, every minute: delivers the outbox's messages that are due (a first send that
+ *   failed, or one whose sender died), each claimed atomically; its back-off is MESSAGE_RETRY.
  */
 
-export const QUEUES = { sweep: 'sla-sweep', dueCase: 'sla-due-case', check: 'sla-check' } as const;
+export const QUEUES = {
+  sweep: 'sla-sweep',
+  dueCase: 'sla-due-case',
+  check: 'sla-check',
+  messages: 'message-retry',
+} as const;
 
 /** Retries, for every queue: a job that fails (the database restarting, say) is tried again. */
 const RETRY = { retryLimit: 8, retryDelay: 5, retryBackoff: true } as const;
+
+/** Messages the outbox job delivers per page. */
+const OUTBOX_PAGE = 100;
 
 /** Job ids are UUIDv5 of (case, due moment) in this namespace: the same due clock is one job. */
 const JOB_NAMESPACE = '7f0c5b1e-2d4a-4c1b-9a8e-5b3f2e1d0c9a';
@@ -26,6 +37,8 @@ export const dueCaseJobId = (due: DueCase) =>
   uuidV5(`${due.caseId}|${due.fireAt.toISOString()}`, JOB_NAMESPACE);
 
 export interface JobDeps extends CheckDeps {
+  /** The outbox to retry; processes that send citizens nothing (the SLA benchmark) leave it out. */
+  messenger?: Messenger | undefined;
   now: () => Date;
   log: { error(obj: object, message: string): void; info(message: string): void };
 }
@@ -59,6 +72,7 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
   for (const name of Object.values(QUEUES)) await boss.createQueue(name, { name, ...RETRY });
   await boss.schedule(QUEUES.sweep, '* * * * *', {}, { tz: 'Africa/Nairobi' });
   await boss.schedule(QUEUES.check, '*/10 * * * *', {}, { tz: 'Africa/Nairobi' });
+  if (deps.messenger) await boss.schedule(QUEUES.messages, '* * * * *', {}, { tz: 'Africa/Nairobi' });
 
   const enqueue = async (cases: DueCase[]) => {
     await boss.insert(
@@ -100,6 +114,17 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
         );
       }
     });
+    const messenger = deps.messenger;
+    if (messenger) {
+      await boss.work(QUEUES.messages, polling, async () => {
+        // A backlog (the gateway was down) is worked off a page at a time, within this run.
+        for (let page = 0; page < 10; page++) {
+          const sweep = await messenger.deliverQueued(OUTBOX_PAGE);
+          if (sweep.failed > 0) deps.log.info(`outbox: ${sweep.failed} messages failed for good`);
+          if (sweep.sent + sweep.retrying + sweep.failed < OUTBOX_PAGE) break;
+        }
+      });
+    }
   }
   return {
     boss,

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { SmsProvider } from '../../src/channels/sms/sms-provider.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { ReferenceCache } from '../../src/core/agencies/reference-cache.ts';
 import { SYSTEM_ACTOR } from '../../src/core/events/append-events.ts';
+import type { Messenger } from '../../src/core/messages/messenger.ts';
 import type { Secrets } from '../../src/core/security/secrets.ts';
 import type { SlaService } from '../../src/core/sla/sla-service.ts';
 import { createStaffUser } from '../../src/core/staff/create-staff-user.ts';
@@ -24,6 +26,9 @@ export interface TestContext {
   secrets: Secrets;
   triage: TriageService;
   sla: SlaService;
+  messenger: Messenger;
+  /** The SMS gateway; a LocalSmsProvider (its `sent` list) unless BARAZA_SMS_PROVIDER says otherwise. */
+  sms: SmsProvider;
   clock: { now: Date };
   close(): Promise<void>;
 }

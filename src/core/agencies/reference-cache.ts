@@ -123,6 +123,25 @@ export class ReferenceCache {
     return this.counties.get(countyKey(input));
   }
 
+  /** The agencies citizens can send a case to directly, by name. */
+  onboardedAgencies(): AgencyRef[] {
+    return [...this.byId.values()]
+      .filter((a) => a.onboarded && a.kind === 'agency')
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  servicesOf(agencyId: string): ServiceRef[] {
+    return [...this.services.values()]
+      .filter((s) => s.agencyId === agencyId)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The 47 counties in constitutional order. */
+  countyList(): CountyRef[] {
+    const unique = new Map([...this.counties.values()].map((c) => [c.code, c]));
+    return [...unique.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
   serviceById(id: string): ServiceRef | undefined {
     return this.servicesById.get(id);
   }

@@ -1,7 +1,9 @@
-import type { CaseRow } from '../../db/schema.ts';
+import type { Db } from '../../db/open-database.ts';
+import type { CaseRow, EscalationLevel } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, NewEvent } from '../events/append-events.ts';
 import { pinMatches, type Secrets } from '../security/secrets.ts';
+import { notifyStaff, recipientsAt } from '../sla/notify-staff.ts';
 import { type MutateDeps, type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
 import { parseReference } from './reference.ts';
 import { assertTransition, isOpen } from './state-machine.ts';
@@ -25,7 +27,7 @@ export interface CitizenProof {
 async function asCitizen<T>(
   deps: FollowUpDeps,
   proof: CitizenProof,
-  decide: (kase: CaseRow) => Mutation<T>,
+  decide: (kase: CaseRow, trx: Db) => Mutation<T> | Promise<Mutation<T>>,
 ): Promise<T> {
   const reference = parseReference(proof.reference);
   const found = await deps.db
@@ -43,14 +45,23 @@ async function asCitizen<T>(
   return mutateCase(deps, { id: found.id }, actor, deps.now(), decide);
 }
 
-export function replyToCase(deps: FollowUpDeps, proof: CitizenProof, message: string) {
+/** A file the citizen sends with an answer: already checked and stored (core/attachments). */
+export interface SentFile {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export function replyToCase(deps: FollowUpDeps, proof: CitizenProof, message: string, files: SentFile[] = []) {
   return asCitizen(deps, proof, (kase) => {
     if (!isOpen(kase.status)) {
       throw new AppError('invalid_transition', `This case is ${kase.status}; reopen it to add information`, {
         status: kase.status,
       });
     }
-    const events: NewEvent[] = [{ kind: 'case.citizen_replied', public: true, data: { message } }];
+    const data = files.length > 0 ? { message, attachments: files } : { message };
+    const events: NewEvent[] = [{ kind: 'case.citizen_replied', public: true, data }];
     if (kase.status !== 'awaiting_citizen') return { events, result: { status: kase.status } };
     // The answer the agency was waiting for: the clock restarts (issue 4) and work resumes.
     events.push(statusEvent('awaiting_citizen', 'in_progress'));
@@ -83,22 +94,66 @@ export function reopenCase(deps: FollowUpDeps, proof: CitizenProof, reason: stri
   const now = deps.now();
   return asCitizen(deps, proof, (kase) => {
     assertTransition(kase.status, 'reopened', 'citizen');
-    // Counted from the resolution, not from when staff later closed it.
-    const since = kase.resolvedAt ?? kase.closedAt ?? kase.updatedAt;
-    const deadline = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
-    if (now > deadline) {
-      throw new AppError(
-        'invalid_transition',
-        `A case can be reopened within ${deps.reopenWindowDays} days of its resolution; this one was resolved on ${since.toISOString().slice(0, 10)}`,
-        { deadline: deadline.toISOString() },
-      );
-    }
+    assertWithinReopenWindow(deps, kase, now);
     return {
       changes: { status: 'reopened', rating: null, ratingComment: null, resolvedAt: null, closedAt: null },
       events: [statusEvent(kase.status, 'reopened', reason)],
       result: { status: 'reopened' as const },
     };
   });
+}
+
+/**
+ * A citizen unhappy with the outcome appeals: the case reopens and goes up, to the agency's
+ * supervisors the first time and to the oversight body after that. Same window as reopening.
+ */
+export function appealCase(deps: FollowUpDeps, proof: CitizenProof, reason: string) {
+  const now = deps.now();
+  return asCitizen(deps, proof, async (kase, trx) => {
+    assertTransition(kase.status, 'reopened', 'citizen');
+    assertWithinReopenWindow(deps, kase, now);
+    const earlier = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('streamId', '=', kase.id)
+      .where('kind', '=', 'case.appealed')
+      .executeTakeFirstOrThrow();
+    const level: EscalationLevel = Number(earlier.count) === 0 ? 'supervisor' : 'oversight';
+    await notifyStaff(trx, await recipientsAt(trx, kase, level), {
+      caseId: kase.id,
+      kind: 'case.appealed',
+      data: { reference: kase.reference, level },
+      at: now,
+    });
+    return {
+      changes: {
+        status: 'reopened',
+        escalationLevel: level,
+        rating: null,
+        ratingComment: null,
+        resolvedAt: null,
+        closedAt: null,
+      },
+      events: [
+        statusEvent(kase.status, 'reopened', reason),
+        { kind: 'case.appealed', public: true, data: { message: reason, after: { escalationLevel: level } } },
+      ],
+      result: { status: 'reopened' as const, escalationLevel: level },
+    };
+  });
+}
+
+function assertWithinReopenWindow(deps: FollowUpDeps, kase: CaseRow, now: Date): void {
+  // Counted from the resolution, not from when staff later closed it.
+  const since = kase.resolvedAt ?? kase.closedAt ?? kase.updatedAt;
+  const deadline = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
+  if (now > deadline) {
+    throw new AppError(
+      'invalid_transition',
+      `A case can be reopened within ${deps.reopenWindowDays} days of its resolution; this one was resolved on ${since.toISOString().slice(0, 10)}`,
+      { deadline: deadline.toISOString() },
+    ).translatable('reopen_window', { days: deps.reopenWindowDays, date: since.toISOString().slice(0, 10) });
+  }
 }
 
 export function withdrawCase(deps: FollowUpDeps, proof: CitizenProof, reason?: string) {

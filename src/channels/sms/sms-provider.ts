@@ -1,0 +1,12 @@
+/**
+ * The edge to an SMS gateway (the local one now, Africa's Talking later). A provider never throws
+ * for a message it could not send: it says why, and the outbox (core/messages) decides whether to
+ * try again. `to` is in E.164; `text` is what the citizen reads, already in their language.
+ */
+export interface SmsProvider {
+  /** Recorded with each message sent, so an operator can tell which gateway carried it. */
+  name: string;
+  send(to: string, text: string): Promise<SmsResult>;
+}
+
+export type SmsResult = { sent: true; providerMessageId: string } | { sent: false; error: string };

@@ -1,0 +1,232 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { acceptUpload, UPLOAD_LIMITS } from '../../core/attachments/accept-upload.ts';
+import { findUploads } from '../../core/attachments/attach-uploads.ts';
+import { storeUpload } from '../../core/attachments/store-upload.ts';
+import { formatReference } from '../../core/cases/reference.ts';
+import { type CaseCopy, submitCaseWithFiles } from '../../core/cases/submit-case-with-files.ts';
+import { normalisePhone } from '../../core/citizens/normalise-phone.ts';
+import { AppError } from '../../core/errors.ts';
+import { readCaseProof, signCaseProof } from '../../core/security/case-proof.ts';
+import type { CaseType, Language } from '../../db/schema.ts';
+import {
+  type FeedbackDraft,
+  firstIncomplete,
+  first,
+  KINDS,
+  NO_COUNTY,
+  nextStep,
+  parseStep,
+  previousStep,
+  readDraft,
+  STEPS,
+  type Step,
+  UNKNOWN,
+  validateStep,
+} from '../../web/portal/feedback-flow.ts';
+import { formatLocal, renderSent, renderStep } from '../../web/portal/feedback-pages.ts';
+import { type FieldError, tr } from '../../web/portal/layout.ts';
+import type { App, AppDeps } from '../build-app.ts';
+import {
+  cookieOptions,
+  PROOF_COOKIE,
+  portalContext,
+  portalLanguage,
+  readForm,
+  sendPage,
+} from '../portal-support.ts';
+
+/**
+ * "Give feedback": GET starts the steps, every answer posts back here with the answers so far.
+ * The route only reads the form, asks feedback-flow what comes next, and renders; the case is
+ * made by submitCaseWithFiles.
+ */
+export function portalFeedbackRoutes(app: App, deps: AppDeps): void {
+  app.get('/feedback', { schema: { hide: true } }, async (request, reply) => {
+    const language = portalLanguage(request, reply);
+    const query = request.query as Record<string, string | undefined>;
+    const draft = readDraft({});
+    // A door may choose the kind ("ask a question" from the information page).
+    if (KINDS.includes(query.kind as (typeof KINDS)[number])) draft.kind = query.kind;
+    return sendPage(request, reply, await stepPage(deps, request, language, 'kind', draft, []));
+  });
+
+  app.post(
+    '/feedback',
+    { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.submit } },
+    async (request, reply) => {
+      const form = await readForm(request);
+      const body = form.body;
+      const switchTo = first(body.switchLang);
+      const language = portalLanguage(request, reply, switchTo);
+      const draft = readDraft(body);
+      const step = parseStep(first(body.step));
+      const render = async (next: Step, errors: FieldError[] = []) =>
+        sendPage(request, reply, await stepPage(deps, request, language, next, draft, errors), errors.length ? 400 : 200);
+
+      // Files arrive with the files step (its own button, or "continue" with files chosen).
+      const fileErrors: FieldError[] = form.problem ? [form.problem] : [];
+      if (step === 'files' && form.files.length > 0 && !form.problem) {
+        const room = UPLOAD_LIMITS.maxFiles - (await findUploads(deps.db, draft.files)).length;
+        if (form.files.length > room) {
+          fileErrors.push({ field: 'files', key: 'files_too_many', values: { max: UPLOAD_LIMITS.maxFiles } });
+        } else {
+          for (const file of form.files) {
+            try {
+              draft.files.push(await storeUpload(deps.db, await acceptUpload(file), deps.now()));
+            } catch (error) {
+              if (!(error instanceof AppError) || !error.key) throw error;
+              fileErrors.push({ field: 'files', key: error.key.id.replace('portal.files.', 'files_'), values: error.key.values });
+            }
+          }
+        }
+      }
+      if (switchTo) return render(step);
+      if (fileErrors.length > 0) return render('files', fileErrors);
+      const remove = first(body.remove);
+      if (remove) {
+        draft.files = draft.files.filter((handle) => !handle.startsWith(`${remove}.`));
+        return render('files');
+      }
+      const change = first(body.change);
+      if (change && STEPS.includes(change as Step)) {
+        draft.review = 'check';
+        return render(change as Step);
+      }
+      const action = first(body.action);
+      if (action === 'upload') return render('files');
+      if (action === 'back') {
+        delete draft.review;
+        return render(previousStep(step, draft, deps.reference));
+      }
+      const errors = validateStep(step, draft, deps.reference);
+      if (errors.length > 0) return render(step, errors);
+      if (step !== 'check' || action !== 'send') return render(nextStep(step, draft, deps.reference));
+
+      const missing = firstIncomplete(draft, deps.reference);
+      if (missing) {
+        draft.review = 'check';
+        return render(missing, validateStep(missing, draft, deps.reference));
+      }
+      return sendFeedback(deps, request, reply, language, draft);
+    },
+  );
+}
+
+async function stepPage(
+  deps: AppDeps,
+  request: FastifyRequest,
+  language: Language,
+  step: Step,
+  draft: FeedbackDraft,
+  errors: FieldError[],
+) {
+  const needsSuggestion = step === 'agency' || step === 'service';
+  const uploads = step === 'files' || step === 'check' ? await findUploads(deps.db, draft.files) : undefined;
+  if (uploads) draft.files = draft.files.filter((handle) => uploads.some((u) => handle.startsWith(`${u.id}.`)));
+  return renderStep(portalContext(deps, request, language), {
+    step,
+    draft,
+    errors,
+    reference: deps.reference,
+    suggestion: needsSuggestion ? suggest(deps, draft) : undefined,
+    ...(uploads ? { uploads } : {}),
+  });
+}
+
+/** What triage makes of the text so far: an agency on Baraza and its service, or "I don't know". */
+function suggest(deps: AppDeps, draft: FeedbackDraft): { agency: string; service?: string } {
+  if (!draft.text) return { agency: UNKNOWN };
+  const decision = deps.triage.decide({
+    text: draft.text,
+    channel: 'web',
+    type: draft.kind as CaseType | undefined,
+  });
+  const agency = deps.reference.agency(decision.agency.code);
+  if (!agency?.onboarded || agency.kind !== 'agency' || !decision.agency.confident) return { agency: UNKNOWN };
+  const [serviceAgency, service] = decision.service?.code.split('/') ?? [];
+  return serviceAgency === agency.code && service ? { agency: agency.code ?? UNKNOWN, service } : { agency: agency.code ?? UNKNOWN };
+}
+
+async function sendFeedback(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  language: Language,
+  draft: FeedbackDraft,
+) {
+  const t = tr(language);
+  const anonymous = draft.contact === 'anonymous';
+  const phone = draft.contact === 'phone' && draft.phone ? normalisePhone(draft.phone, 'phone') : undefined;
+  const email = draft.contact === 'email' ? draft.email?.toLowerCase() : undefined;
+  const location =
+    draft.lat && draft.lng && Number.isFinite(Number(draft.lat)) && Number.isFinite(Number(draft.lng))
+      ? { latitude: Number(draft.lat), longitude: Number(draft.lng) }
+      : undefined;
+  const validLocation =
+    location && Math.abs(location.latitude) <= 90 && Math.abs(location.longitude) <= 180 ? location : undefined;
+  const kindText = t(`kinds.${draft.kind}`).toLowerCase();
+  const copy: CaseCopy | undefined = phone
+    ? {
+        channel: 'sms',
+        recipient: phone,
+        body: (s) =>
+          t('copy.sms', {
+            kind: kindText,
+            reference: formatReference(s.reference),
+            pin: s.pin,
+            date: s.resolveBy ? formatLocal(language, s.resolveBy) : '-',
+          }),
+      }
+    : email
+      ? {
+          channel: 'email',
+          recipient: email,
+          subject: t('copy.email_subject'),
+          body: (s) =>
+            t('copy.email', {
+              kind: kindText,
+              reference: formatReference(s.reference),
+              pin: s.pin,
+              date: s.resolveBy ? formatLocal(language, s.resolveBy) : '-',
+              url: `${deps.config.publicUrl}/track/${s.reference}`,
+            }),
+        }
+      : undefined;
+  const { submitted } = await submitCaseWithFiles(
+    deps,
+    {
+      type: draft.kind as CaseType,
+      channel: 'web',
+      description: draft.text ?? '',
+      language,
+      agencyCode: draft.agency && draft.agency !== UNKNOWN ? draft.agency : undefined,
+      serviceCode: draft.service && draft.service !== UNKNOWN && draft.agency !== UNKNOWN ? draft.service : undefined,
+      county: draft.county && draft.county !== NO_COUNTY ? draft.county : undefined,
+      subCounty: draft.county !== NO_COUNTY ? draft.subCounty : undefined,
+      ward: draft.county !== NO_COUNTY ? draft.ward : undefined,
+      location: validLocation,
+      anonymous,
+      citizen: anonymous
+        ? undefined
+        : { name: draft.name, phone, email, language },
+    },
+    { idempotencyKey: `portal:${draft.key}`, uploadHandles: draft.files, copy },
+  );
+  // This browser may follow up on the case it just sent for a while, without typing the PIN.
+  const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now());
+  reply.setCookie(PROOF_COOKIE, signCaseProof(deps.secrets, [...proven, submitted.id], deps.now()), cookieOptions);
+  return sendPage(
+    request,
+    reply,
+    renderSent(portalContext(deps, request, language), {
+      reference: submitted.reference,
+      pin: submitted.pin,
+      anonymous: submitted.anonymous,
+      agency: submitted.agency,
+      clearingHouse: submitted.agency.kind === 'clearing_house',
+      sealed: draft.kind === 'corruption_report',
+      resolveBy: submitted.resolveBy,
+      copyTo: phone ?? email ?? null,
+    }),
+  );
+}

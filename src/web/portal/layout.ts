@@ -1,0 +1,179 @@
+import type { Language } from '../../db/schema.ts';
+import { translator } from '../../i18n/index.ts';
+import { type Html, html } from '../html.ts';
+import { ASSET_VERSION } from './assets.ts';
+
+export interface PortalContext {
+  language: Language;
+  /** This page's path, for the language switch. */
+  path: string;
+  /** The signed-in citizen, when there is one: what they signed in with, masked. */
+  signedIn: string | null;
+  ussdCode: string;
+  smsNumber: string;
+}
+
+export interface FieldError {
+  field: string;
+  /** A message key under portal.errors, with its values. */
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+export const tr = (language: Language) => {
+  const t = translator(language);
+  return (key: string, values?: Record<string, string | number>) => t(`portal.${key}`, values ?? {});
+};
+
+/**
+ * Every portal page: the language switch, the main content and a footer with the USSD code and SMS
+ * number. `switchForm` names the form on the page whose answers must survive a change of language
+ * (the feedback steps post theirs); elsewhere the switch is a plain link.
+ */
+export function portalPage(
+  ctx: PortalContext,
+  page: { title: string; body: Html; errors?: FieldError[]; switchForm?: string },
+): string {
+  const t = tr(ctx.language);
+  const title = page.errors?.length ? `${t('errors.title_prefix')}: ${page.title}` : page.title;
+  const other: Language = ctx.language === 'en' ? 'sw' : 'en';
+  const switchTo = page.switchForm
+    ? html`<button class="linkbtn" form="${page.switchForm}" name="switchLang" value="${other}" lang="${other}">${t(`language.${other}`)}</button>`
+    : html`<a href="${withLang(ctx.path, other)}" lang="${other}" hreflang="${other}">${t(`language.${other}`)}</a>`;
+  return `<!doctype html>${
+    html`<html lang="${ctx.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} – Baraza</title>
+<meta name="description" content="${t('home.lead')}">
+<meta name="theme-color" content="#0b6b3a">
+<link rel="manifest" href="/manifest.webmanifest">
+<link rel="icon" href="/portal/assets/icon.svg" type="image/svg+xml">
+<link rel="apple-touch-icon" href="/portal/assets/icon-192.png">
+<link rel="stylesheet" href="/portal/assets/portal.css?v=${ASSET_VERSION}">
+<script src="/portal/assets/portal.js?v=${ASSET_VERSION}" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">${t('skip')}</a>
+<header class="bar"><div class="in">
+<a class="brand" href="/">Baraza</a>
+<nav aria-label="${t('language.label')}"><ul class="lang">
+<li><span aria-current="true">${t(`language.${ctx.language}`)}</span></li>
+<li>${switchTo}</li>
+${ctx.signedIn ? html`<li><a href="/my-cases">${t('my.title')}</a></li>` : ''}
+</ul></nav>
+</div></header>
+<div class="in" id="offline" role="status" aria-live="polite" data-saved="${t('offline.saved')}" data-sending="${t('offline.sending')}"></div>
+<main class="in" id="main" tabindex="-1">
+${page.errors?.length ? errorSummary(ctx.language, page.errors) : ''}
+${page.body}
+</main>
+<footer><div class="in">
+<p>${t('footer.channels', { ussd: ctx.ussdCode, sms: ctx.smsNumber })}</p>
+<p><a href="/">${t('footer.home')}</a> · <a href="/track">${t('home.track')}</a> · <a href="/my-cases">${t('my.title')}</a></p>
+</div></footer>
+</body>
+</html>`.value
+  }`;
+}
+
+export function withLang(path: string, language: Language): string {
+  const url = new URL(path, 'http://x');
+  url.searchParams.set('lang', language);
+  return url.pathname + url.search;
+}
+
+/** Listed at the top, each linking to its field, as WCAG's error identification asks. */
+export function errorSummary(language: Language, errors: FieldError[]): Html {
+  const t = tr(language);
+  return html`<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary">
+<h2 id="error-summary-title">${t('errors.summary')}</h2>
+<ul>${errors.map((e) => html`<li><a href="#${fieldId(e.field)}">${errorText(language, e)}</a></li>`)}</ul>
+</div>`;
+}
+
+export const fieldId = (field: string) => `f-${field}`;
+
+/**
+ * A field error's words: portal messages; keys starting with "@" from the shared error catalogue,
+ * and with "!" a full catalogue key (what core functions name in AppError.translatable).
+ */
+export function errorText(language: Language, error: FieldError): string {
+  if (error.key.startsWith('@')) return translator(language)(`errors.${error.key.slice(1)}`, error.values ?? {});
+  if (error.key.startsWith('!')) return translator(language)(error.key.slice(1), error.values ?? {});
+  return tr(language)(`errors.${error.key}`, error.values);
+}
+
+export function errorFor(language: Language, errors: FieldError[] | undefined, field: string): Html | '' {
+  const found = errors?.find((e) => e.field === field);
+  if (!found) return '';
+  return html`<span class="err-msg" id="${fieldId(field)}-error"><span class="visually-hidden">${tr(language)('errors.prefix')}:</span> ${errorText(language, found)}</span>`;
+}
+
+export const hasError = (errors: FieldError[] | undefined, field: string) =>
+  errors?.some((e) => e.field === field) ?? false;
+
+/** aria-describedby for a control: its hint and its error, when present. */
+export function describedBy(errors: FieldError[] | undefined, field: string, hint: boolean): string | false {
+  const ids = [hint ? `${fieldId(field)}-hint` : '', hasError(errors, field) ? `${fieldId(field)}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return ids || false;
+}
+
+export function textField(
+  language: Language,
+  options: {
+    name: string;
+    label: string;
+    value: string | undefined;
+    hint?: string;
+    type?: 'text' | 'tel' | 'email' | 'search';
+    autocomplete?: string;
+    inputmode?: string;
+    maxlength?: number;
+    errors?: FieldError[] | undefined;
+    multiline?: boolean;
+  },
+): Html {
+  const { name, errors } = options;
+  const id = fieldId(name);
+  const described = describedBy(errors, name, Boolean(options.hint));
+  const invalid = hasError(errors, name);
+  const control = options.multiline
+    ? html`<textarea id="${id}" name="${name}" rows="6" ${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} ${described ? html`aria-describedby="${described}"` : ''} ${invalid ? html`aria-invalid="true"` : ''}>${options.value ?? ''}</textarea>`
+    : html`<input id="${id}" name="${name}" type="${options.type ?? 'text'}" value="${options.value ?? ''}" ${options.autocomplete ? html`autocomplete="${options.autocomplete}"` : ''} ${options.inputmode ? html`inputmode="${options.inputmode}"` : ''} ${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} ${described ? html`aria-describedby="${described}"` : ''} ${invalid ? html`aria-invalid="true"` : ''}>`;
+  return html`<div class="field${invalid ? ' err' : ''}">
+<label for="${id}">${options.label}</label>
+${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : ''}
+${errorFor(language, errors, name)}
+${control}
+</div>`;
+}
+
+export function radios(
+  language: Language,
+  options: {
+    name: string;
+    legend: string;
+    hint?: string;
+    choices: { value: string; label: string; hint?: string }[];
+    value: string | undefined;
+    errors?: FieldError[] | undefined;
+    headingLegend?: boolean;
+  },
+): Html {
+  const { name, errors } = options;
+  const invalid = hasError(errors, name);
+  const described = describedBy(errors, name, Boolean(options.hint));
+  return html`<div class="field${invalid ? ' err' : ''}"><fieldset id="${fieldId(name)}" ${described ? html`aria-describedby="${described}"` : ''}>
+<legend>${options.headingLegend ? html`<h1>${options.legend}</h1>` : options.legend}</legend>
+${options.hint ? html`<span class="hint" id="${fieldId(name)}-hint">${options.hint}</span>` : ''}
+${errorFor(language, errors, name)}
+${options.choices.map((c, i) => {
+  const id = `${fieldId(name)}-${i}`;
+  return html`<div class="choice"><input type="radio" id="${id}" name="${name}" value="${c.value}" ${c.value === options.value ? html`checked` : ''} ${c.hint ? html`aria-describedby="${id}-hint"` : ''}><div><label for="${id}">${c.label}</label>${c.hint ? html`<span class="hint" id="${id}-hint">${c.hint}</span>` : ''}</div></div>`;
+})}
+</fieldset></div>`;
+}
