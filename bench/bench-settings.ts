@@ -9,8 +9,11 @@ export interface BenchSettings {
   seedCases: number;
   /** Open cases for the SLA sweep section (1% of them due); 0 skips it. */
   slaCases: number;
-  /** 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), skipping the HTTP and triage ones. */
-  only: 'sla' | undefined;
+  /**
+   * 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), 'portal' only the citizen portal's
+   * (BENCH_ONLY=portal), skipping the others.
+   */
+  only: 'sla' | 'portal' | undefined;
 }
 
 /** The environment asks for something impossible; the message lists every problem. */
@@ -48,8 +51,8 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     );
   }
   const only = env.BENCH_ONLY?.trim();
-  if (only === 'sla') settings.only = only;
-  else if (only) problems.push(`BENCH_ONLY can only be "sla" (got "${only}")`);
+  if (only === 'sla' || only === 'portal') settings.only = only;
+  else if (only) problems.push(`BENCH_ONLY can only be "sla" or "portal" (got "${only}")`);
   if (settings.only === 'sla' && settings.slaCases === 0) {
     problems.push('BENCH_ONLY=sla with BENCH_SLA_CASES=0 leaves nothing to run');
   }

@@ -6,7 +6,14 @@ export type Target =
   /** GETs pathPrefix + a key drawn at random from keys. */
   | { kind: 'read'; url: string; pathPrefix: string; keys: string[] }
   /** The same request every time, as a browser sends it (the portal's pages and form posts). */
-  | { kind: 'page'; url: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string };
+  | {
+      kind: 'page';
+      url: string;
+      method: 'GET' | 'POST';
+      path: string;
+      headers: Record<string, string>;
+      body?: string;
+    };
 
 export interface LoadJob {
   target: Target;

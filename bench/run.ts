@@ -8,6 +8,8 @@ import { buildBaselineApp, createBaselineTable } from './baseline-app.ts';
 import { type BenchDatabase, createBenchDatabase, DatabaseUnreachable, redact } from './bench-database.ts';
 import { type BenchSettings, readSettings, SettingsError } from './bench-settings.ts';
 import type { Target } from './load-job.ts';
+import { measureScenario } from './measure-scenario.ts';
+import { benchPortal, formatPortal } from './portal.ts';
 import { failuresOf, formatTable, type Ratio, ratio, type ScenarioResult } from './report.ts';
 import { runLoad, stopLoad } from './run-load.ts';
 import { benchSla, formatSla } from './sla.ts';
@@ -21,7 +23,8 @@ import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts'
  * Exits 1 when any request failed; missing a target is reported, not a failure.
  * Then the SLA sweep on a database of its own (bench/sla.ts; BENCH_SLA_CASES, 0 skips it).
  * BENCH_ONLY=sla runs the SLA sweep section alone: the HTTP and triage sections take minutes and
- * the sweep needs nothing from them.
+ * the sweep needs nothing from them. The citizen portal's section (bench/portal.ts) runs after
+ * track on the same server; BENCH_ONLY=portal runs it alone, on a fresh database of its own.
  */
 
 const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
@@ -64,6 +67,7 @@ async function main(): Promise<number> {
     );
   }
   if (settings.only === 'sla') return runSlaOnly(settings, loadAtStart);
+  if (settings.only === 'portal') return runPortalOnly(settings, loadAtStart);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -121,30 +125,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   await pool.query('VACUUM ANALYZE');
   rss.afterSeed = rssMb();
 
-  const measure = async (name: string, description: string, target: Target): Promise<ScenarioResult> => {
-    process.stdout.write(
-      `${name}: warm-up ${settings.warmUpSeconds} s, measure ${settings.durationSeconds} s\n`,
-    );
-    const common = { target, connections: settings.connections };
-    const warmUp =
-      settings.warmUpSeconds > 0
-        ? await runLoad({ ...common, durationSeconds: settings.warmUpSeconds })
-        : { requests: 0, errors: 0, non2xx: 0 };
-    const result = await runLoad({ ...common, durationSeconds: settings.durationSeconds });
-    const scenario: ScenarioResult = {
-      name,
-      description,
-      ...result,
-      warmUp: { requests: warmUp.requests, errors: warmUp.errors, non2xx: warmUp.non2xx },
-    };
-    if (failuresOf(result) + failuresOf(warmUp) > 0) {
-      failures.push(
-        `${name}: ${result.errors + warmUp.errors} errors, ${result.non2xx + warmUp.non2xx} non-2xx ` +
-          `(status codes measured: ${JSON.stringify(result.statusCodes)})`,
-      );
-    }
-    return scenario;
-  };
+  const measure = (name: string, description: string, target: Target): Promise<ScenarioResult> =>
+    measureScenario(settings, { name, description, target }, failures);
 
   // Each Baraza scenario right after its baseline, so both meet the database in the same state.
   const baselineInsert = await measure('baseline insert', 'bare Fastify + pg: one INSERT', {
@@ -176,6 +158,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     pathPrefix: '/api/v1/cases/',
     keys: references,
   });
+  const portal = await benchPortal(started, config, barazaUrl, settings);
+  failures.push(...portal.failures);
   rss.atEnd = rssMb();
   console.log('triage: predict throughput, CLI end to end, training on 10,000 examples...');
   const triage = await benchTriage(triageTimes);
@@ -194,6 +178,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   console.log(
     `\nserver process RSS: ${rss.afterStart} MB after start, ${rss.afterSeed} MB after seeding, ${rss.atEnd} MB at the end`,
   );
+  console.log(`\n${formatPortal(portal)}`);
   console.log(`\n${formatTriage(triage)}`);
   if (sla) console.log(`\n${formatSla(sla)}`);
   console.log(
@@ -208,6 +193,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     seed: seed ? { cases: settings.seedCases, seconds: seedSeconds, ...seed } : null,
     scenarios,
     ratios,
+    portal,
     triage,
     sla,
     rssMb: rss,
@@ -248,6 +234,55 @@ async function runSlaOnly(settings: BenchSettings, loadAtStart: number): Promise
   console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   if (sla.failures.length > 0) {
     console.error(`\nFAILED:\n${sla.failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * The citizen portal's section alone (BENCH_ONLY=portal): Baraza on a fresh database with no cases
+ * but the one the journey sends, rate limits off. The server logs at level error into a list that
+ * the report prints, so a failing page says why.
+ */
+async function runPortalOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
+  let database: BenchDatabase;
+  try {
+    database = await createBenchDatabase(settings.adminUrl);
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachable)) throw error;
+    console.error(`PostgreSQL is not reachable: ${error.message}`);
+    return 1;
+  }
+  cleanups.push(() => database.drop());
+  console.log(`database ${database.name} on ${redact(settings.adminUrl)}`);
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
+    BARAZA_RATE_TRACK_PER_MINUTE: '0',
+    BARAZA_RATE_LOGIN_PER_MINUTE: '0',
+    BARAZA_SEED_DEMO: 'false',
+  });
+  const serverLog: string[] = [];
+  const started = await prepare(config, {
+    logger: { level: 'error', stream: { write: (line: string) => serverLog.push(line) } },
+  });
+  cleanups.push(() => started.close());
+  const url = await started.app.listen({ port: 0, host: '127.0.0.1' });
+  const portal = await benchPortal(started, config, url, settings, serverLog);
+  const postgres = (await started.database.pool.query<{ server_version: string }>('SHOW server_version'))
+    .rows[0]?.server_version;
+  console.log(`\n${formatPortal(portal)}`);
+  writeResults({
+    date: new Date().toISOString(),
+    machine: describeMachine(postgres, loadAtStart),
+    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
+    portal,
+    rssMb: { atEnd: rssMb() },
+    failures: portal.failures,
+  });
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  if (portal.failures.length > 0) {
+    console.error(`\nFAILED:\n${portal.failures.map((f) => `  - ${f}`).join('\n')}`);
     return 1;
   }
   return 0;

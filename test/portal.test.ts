@@ -3,18 +3,23 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { LocalSmsProvider } from '../src/channels/sms/local-sms-provider.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
-import { asStaff } from './helpers/factories.ts';
+import { asStaff, enrolTotp } from './helpers/factories.ts';
 import { answer, giveFeedback, hiddenInputs, postForm, titleOf } from './helpers/portal.ts';
 
 const PASSPORT = 'I applied for my passport at Nyayo House in March and it is still not ready';
 
 /** A multipart body as a browser sends it, with the form's fields and files. */
-function multipart(fields: Record<string, string | string[]>, files: { name: string; type: string; bytes: Buffer }[]) {
+function multipart(
+  fields: Record<string, string | string[]>,
+  files: { name: string; type: string; bytes: Buffer }[],
+) {
   const boundary = `----baraza${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     for (const v of [value].flat()) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`));
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`),
+      );
     }
   }
   for (const file of files) {
@@ -27,14 +32,19 @@ function multipart(fields: Record<string, string | string[]>, files: { name: str
     );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 /** A photo as a phone takes it: with the make, model and a note in its EXIF data. */
 const phonePhoto = () =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: '#88aa66' } })
     .jpeg()
-    .withExif({ IFD0: { Make: 'SecretPhoneMaker', Model: 'Model-X9', ImageDescription: 'Kilimani -1.2921,36.8219' } })
+    .withExif({
+      IFD0: { Make: 'SecretPhoneMaker', Model: 'Model-X9', ImageDescription: 'Kilimani -1.2921,36.8219' },
+    })
     .toBuffer();
 
 describe('citizen portal', () => {
@@ -48,7 +58,8 @@ describe('citizen portal', () => {
     const page = await ctx.app.inject({ url: '/?lang=sw' });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<html lang="sw">/);
-    for (const door of ['href="/feedback"', 'href="/track"', 'href="/info"', 'action="/info"']) assert.ok(page.body.includes(door), door);
+    for (const door of ['href="/feedback"', 'href="/track"', 'href="/info"', 'action="/info"'])
+      assert.ok(page.body.includes(door), door);
     assert.match(page.body, /\*384\*2020#/);
     assert.match(page.body, /20202/);
     const remembered = page.cookies.find((c) => c.name === 'baraza_lang');
@@ -87,12 +98,20 @@ describe('citizen portal', () => {
       .select(['type', 'channel', 'citizenId', 'countyCode', 'description'])
       .where('reference', '=', reference)
       .executeTakeFirstOrThrow();
-    assert.deepEqual(row, { type: 'complaint', channel: 'web', citizenId: null, countyCode: '47', description: PASSPORT });
+    assert.deepEqual(row, {
+      type: 'complaint',
+      channel: 'web',
+      citizenId: null,
+      countyCode: '47',
+      description: PASSPORT,
+    });
   });
 
   test('triage suggests the agency from the text, and "I don\'t know" sends the case to the clearing house', async () => {
     let page = await postForm(ctx, '/feedback', { step: 'kind', kind: 'complaint', action: 'next' });
-    page = await answer(ctx, page, { text: 'Nimeshindwa kufile nil returns kwa iTax, KRA PIN yangu haifanyi kazi' });
+    page = await answer(ctx, page, {
+      text: 'Nimeshindwa kufile nil returns kwa iTax, KRA PIN yangu haifanyi kazi',
+    });
     assert.match(page.body, /we think this is for Kenya Revenue Authority/);
     assert.match(page.body, /value="KRA" checked/);
     const { sent } = await giveFeedback(ctx, {
@@ -115,7 +134,19 @@ describe('citizen portal', () => {
     page = await answer(ctx, page, { text: 'abc' });
     assert.equal(page.statusCode, 400);
     assert.match(page.body, /<textarea id="f-text" name="text"[^>]*aria-invalid="true">abc<\/textarea>/);
-    const contact = await postForm(ctx, '/feedback', { ...hiddenInputs(page.body), step: 'contact', contact: 'phone', phone: '12', action: 'next', text: PASSPORT }, 'baraza_lang=sw');
+    const contact = await postForm(
+      ctx,
+      '/feedback',
+      {
+        ...hiddenInputs(page.body),
+        step: 'contact',
+        contact: 'phone',
+        phone: '12',
+        action: 'next',
+        text: PASSPORT,
+      },
+      'baraza_lang=sw',
+    );
     assert.equal(contact.statusCode, 400);
     assert.match(contact.body, /Andika nambari ya simu ya Kenya/);
     assert.match(contact.body, /name="phone" type="tel" value="12"/);
@@ -129,21 +160,45 @@ describe('citizen portal', () => {
     assert.ok(!page.body.includes('<script>alert'));
     assert.ok(!page.body.includes('<img src=x'));
     assert.match(page.body, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
-    const long = await postForm(ctx, '/feedback', { step: 'about', kind: 'complaint', text: 'a'.repeat(10_000), action: 'next' });
+    const long = await postForm(ctx, '/feedback', {
+      step: 'about',
+      kind: 'complaint',
+      text: 'a'.repeat(10_000),
+      action: 'next',
+    });
     assert.equal(long.statusCode, 400);
-    assert.match(long.body, /at most 5000 characters \(now 6000\)/, 'the text is cut at 6,000 on reading, and the citizen is told');
-    const unknownStep = await postForm(ctx, '/feedback', { step: '<x>', key: '"><script>', action: 'next', kind: 'complaint' });
+    assert.match(
+      long.body,
+      /at most 5000 characters \(now 6000\)/,
+      'the text is cut at 6,000 on reading, and the citizen is told',
+    );
+    const unknownStep = await postForm(ctx, '/feedback', {
+      step: '<x>',
+      key: '"><script>',
+      action: 'next',
+      kind: 'complaint',
+    });
     assert.equal(unknownStep.statusCode, 200);
     assert.ok(!unknownStep.body.includes('"><script>'));
   });
 
   test('sending the last step twice makes one case', async () => {
-    const { pages, sent } = await giveFeedback(ctx, { kind: 'suggestion', text: 'Open Huduma centres on Saturdays', agency: 'unknown', county: 'none', contact: { contact: 'anonymous' } });
+    const { pages, sent } = await giveFeedback(ctx, {
+      kind: 'suggestion',
+      text: 'Open Huduma centres on Saturdays',
+      agency: 'unknown',
+      county: 'none',
+      contact: { contact: 'anonymous' },
+    });
     const check = pages.at(-1) as { body: string; statusCode: number; cookies: [] };
     const again = await answer(ctx, check, { action: 'send' });
     const first = /href="\/track\/(\d{11})"/.exec(sent.body)?.[1];
     assert.equal(/href="\/track\/(\d{11})"/.exec(again.body)?.[1], first);
-    const count = await ctx.database.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).where('description', '=', 'Open Huduma centres on Saturdays').executeTakeFirstOrThrow();
+    const count = await ctx.database.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('description', '=', 'Open Huduma centres on Saturdays')
+      .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 1);
   });
 
@@ -151,94 +206,191 @@ describe('citizen portal', () => {
     const photo = await phonePhoto();
     assert.ok(photo.includes('SecretPhoneMaker'), 'the test photo carries EXIF');
     let page = await postForm(ctx, '/feedback', { step: 'kind', kind: 'complaint', action: 'next' });
-    for (const choices of [{ text: PASSPORT }, { agency: 'DIS' }, { service: 'unknown' }, { county: '47' }]) page = await answer(ctx, page, choices);
-    const upload = multipart({ ...hiddenInputs(page.body), action: 'upload' }, [{ name: 'C:\\phone\\IMG_0001.jpg', type: 'image/jpeg', bytes: photo }]);
+    const steps: Record<string, string>[] = [
+      { text: PASSPORT },
+      { agency: 'DIS' },
+      { service: 'unknown' },
+      { county: '47' },
+    ];
+    for (const choices of steps) page = await answer(ctx, page, choices);
+    const upload = multipart({ ...hiddenInputs(page.body), action: 'upload' }, [
+      { name: 'C:\\phone\\IMG_0001.jpg', type: 'image/jpeg', bytes: photo },
+    ]);
     const response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...upload });
     assert.equal(response.statusCode, 200, response.body.slice(0, 500));
     assert.match(response.body, /IMG_0001\.jpg \(\d+ KB\)/);
     const [handle] = [hiddenInputs(response.body).file].flat();
-    const stored = await ctx.database.db.selectFrom('uploads').select(['content', 'contentType', 'name']).where('id', '=', String(handle).split('.')[0] as string).executeTakeFirstOrThrow();
+    const stored = await ctx.database.db
+      .selectFrom('uploads')
+      .select(['content', 'contentType', 'name'])
+      .where('id', '=', String(handle).split('.')[0] as string)
+      .executeTakeFirstOrThrow();
     const bytes = Buffer.from(stored.content);
     assert.equal(stored.contentType, 'image/jpeg');
     assert.equal(stored.name, 'IMG_0001.jpg');
     assert.ok(!bytes.includes('SecretPhoneMaker') && !bytes.includes('Kilimani'));
     assert.equal((await sharp(bytes).metadata()).exif, undefined);
-    const sent = await answer(ctx, await answer(ctx, { ...response, body: response.body, cookies: [] }, {}), { contact: 'anonymous' });
+    const sent = await answer(ctx, await answer(ctx, { ...response, body: response.body, cookies: [] }, {}), {
+      contact: 'anonymous',
+    });
     const done = await answer(ctx, sent, { action: 'send' });
     const reference = /href="\/track\/(\d{11})"/.exec(done.body)?.[1] as string;
-    const kase = await ctx.database.db.selectFrom('cases').select(['id', 'attachments']).where('reference', '=', reference).executeTakeFirstOrThrow();
-    assert.deepEqual(kase.attachments.map((a) => a.name), ['IMG_0001.jpg']);
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .select(['id', 'attachments'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      kase.attachments.map((a) => a.name),
+      ['IMG_0001.jpg'],
+    );
     const proof = done.cookies.find((c) => c.name === 'baraza_proof');
-    const file = await ctx.app.inject({ url: `/track/${reference}/files/${String(handle).split('.')[0]}`, headers: { cookie: `baraza_proof=${proof?.value}` } });
+    const file = await ctx.app.inject({
+      url: `/track/${reference}/files/${String(handle).split('.')[0]}`,
+      headers: { cookie: `baraza_proof=${proof?.value}` },
+    });
     assert.equal(file.statusCode, 200);
     assert.equal(file.headers['content-type'], 'image/jpeg');
-    const stranger = await ctx.app.inject({ url: `/track/${reference}/files/${String(handle).split('.')[0]}` });
+    const stranger = await ctx.app.inject({
+      url: `/track/${reference}/files/${String(handle).split('.')[0]}`,
+    });
     assert.equal(stranger.statusCode, 403, 'without the PIN nobody downloads the file');
   });
 
   test('wrong file types, huge files and too many files are refused with a message naming the file', async () => {
-    const fields = { step: 'files', kind: 'complaint', text: PASSPORT, agency: 'unknown', county: '47', action: 'upload' };
-    const exe = multipart(fields, [{ name: 'photo.jpg', type: 'image/jpeg', bytes: Buffer.from('MZ\x90\x00 this is a program, not a photo') }]);
+    const fields = {
+      step: 'files',
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'unknown',
+      county: '47',
+      action: 'upload',
+    };
+    const exe = multipart(fields, [
+      {
+        name: 'photo.jpg',
+        type: 'image/jpeg',
+        bytes: Buffer.from('MZ\x90\x00 this is a program, not a photo'),
+      },
+    ]);
     let response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...exe });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /“photo\.jpg” is not a photo \(JPEG, PNG, WebP\) or a PDF document/);
-    const huge = multipart(fields, [{ name: 'big.pdf', type: 'application/pdf', bytes: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(8 * 1024 * 1024, 32)]) }]);
+    const huge = multipart(fields, [
+      {
+        name: 'big.pdf',
+        type: 'application/pdf',
+        bytes: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(8 * 1024 * 1024, 32)]),
+      },
+    ]);
     response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...huge });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /“big\.pdf” is larger than 5 MB/);
-    const svg = multipart(fields, [{ name: 'x.svg', type: 'image/svg+xml', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }]);
+    const svg = multipart(fields, [
+      {
+        name: 'x.svg',
+        type: 'image/svg+xml',
+        bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      },
+    ]);
     response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...svg });
     assert.equal(response.statusCode, 400);
     const photo = await phonePhoto();
-    const four = multipart(fields, [1, 2, 3, 4].map((n) => ({ name: `p${n}.jpg`, type: 'image/jpeg', bytes: photo })));
+    const four = multipart(
+      fields,
+      [1, 2, 3, 4].map((n) => ({ name: `p${n}.jpg`, type: 'image/jpeg', bytes: photo })),
+    );
     response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...four });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /Choose at most 3 files/);
-    const kept = await ctx.database.db.selectFrom('uploads').select('name').where('name', 'in', ['photo.jpg', 'big.pdf', 'x.svg']).execute();
+    const kept = await ctx.database.db
+      .selectFrom('uploads')
+      .select('name')
+      .where('name', 'in', ['photo.jpg', 'big.pdf', 'x.svg'])
+      .execute();
     assert.deepEqual(kept, []);
   });
 
   test('an anonymous case is tracked only with its PIN, and a named case shows its status without one', async () => {
-    const anonymous = await giveFeedback(ctx, { kind: 'complaint', text: PASSPORT, agency: 'DIS', county: '47', contact: { contact: 'anonymous' } });
+    const anonymous = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'anonymous' },
+    });
     const bare = await ctx.app.inject({ url: `/track/${anonymous.reference}` });
     assert.match(bare.body, /can only be seen with its PIN/);
     assert.ok(!bare.body.includes(PASSPORT.slice(0, 20)) && !bare.body.includes('What has happened'));
     const wrong = await postForm(ctx, '/track', { reference: anonymous.reference, pin: '000000' });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /The PIN does not match this case/);
-    const right = await postForm(ctx, '/track', { reference: anonymous.reference, pin: anonymous.pin as string });
+    const right = await postForm(ctx, '/track', {
+      reference: anonymous.reference,
+      pin: anonymous.pin as string,
+    });
     assert.equal(right.statusCode, 303);
     const proof = right.cookies.find((c) => c.name === 'baraza_proof');
-    const page = await ctx.app.inject({ url: `/track/${anonymous.reference}`, headers: { cookie: `baraza_proof=${proof?.value}` } });
+    const page = await ctx.app.inject({
+      url: `/track/${anonymous.reference}`,
+      headers: { cookie: `baraza_proof=${proof?.value}` },
+    });
     assert.match(page.body, /Directorate of Immigration Services/);
     assert.match(page.body, /Case received/);
     assert.match(page.body, /Next answer due by/);
     assert.match(page.body, /Withdraw this case/);
 
-    const named = await giveFeedback(ctx, { kind: 'complaint', text: PASSPORT, agency: 'DIS', county: '47', contact: { contact: 'phone', phone: '0722000111', name: 'Achieng' } });
+    const named = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'phone', phone: '0722000111', name: 'Achieng' },
+    });
     assert.equal(named.pin, undefined, 'a named case does not show its PIN on screen');
     assert.match(named.sent.body, /sent a copy with your reference and PIN to \+254722000111/);
     const open = await ctx.app.inject({ url: `/track/${named.reference}` });
     assert.match(open.body, /<span class="status">Received, waiting to be picked up<\/span>/);
     assert.match(open.body, /Enter the PIN given with the reference to act on this case/);
     assert.ok(!open.body.includes('Withdraw this case'));
-    const mistyped = await postForm(ctx, '/track', { reference: `${named.reference.slice(0, 10)}${(Number(named.reference[10]) % 8) + 2}` });
+    const mistyped = await postForm(ctx, '/track', {
+      reference: `${named.reference.slice(0, 10)}${(Number(named.reference[10]) % 8) + 2}`,
+    });
     assert.equal(mistyped.statusCode, 400);
     assert.match(mistyped.body, /typing mistake/);
   });
 
   test('the citizen answers a request for information with a file, and the case goes back to work', async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, { kind: 'complaint', text: PASSPORT, agency: 'DIS', county: '47', contact: { contact: 'anonymous' } });
+    const { reference, proofCookie } = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'anonymous' },
+    });
     const officer = await signedInStaff(ctx, 'officer', 'DIS');
-    const asked = await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/status`, { status: 'awaiting_citizen', message: 'Please send the receipt number of your application.' });
+    const asked = await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/status`, {
+      status: 'awaiting_citizen',
+      message: 'Please send the receipt number of your application.',
+    });
     assert.equal(asked.statusCode, 200, asked.body);
     const page = await ctx.app.inject({ url: `/track/${reference}`, headers: { cookie: proofCookie } });
     assert.match(page.body, /Answer the question/);
     assert.match(page.body, /Please send the receipt number of your application\./);
-    const reply = multipart({ message: 'The receipt number is KE-PP-2026-118' }, [{ name: 'receipt.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n% receipt\n') }]);
-    const answered = await ctx.app.inject({ method: 'POST', url: `/track/${reference}/reply`, headers: { ...reply.headers, cookie: proofCookie }, payload: reply.payload });
+    const reply = multipart({ message: 'The receipt number is KE-PP-2026-118' }, [
+      { name: 'receipt.pdf', type: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n% receipt\n') },
+    ]);
+    const answered = await ctx.app.inject({
+      method: 'POST',
+      url: `/track/${reference}/reply`,
+      headers: { ...reply.headers, cookie: proofCookie },
+      payload: reply.payload,
+    });
     assert.equal(answered.statusCode, 303, answered.body.slice(0, 300));
-    const after = await ctx.app.inject({ url: answered.headers.location as string, headers: { cookie: proofCookie } });
+    const after = await ctx.app.inject({
+      url: answered.headers.location as string,
+      headers: { cookie: proofCookie },
+    });
     assert.match(after.body, /Your message has been added/);
     assert.match(after.body, /<span class="status">Being worked on<\/span>/);
     assert.match(after.body, /receipt\.pdf/);
@@ -248,71 +400,219 @@ describe('citizen portal', () => {
   });
 
   test('a resolved case is rated and reopened; an appeal goes to a supervisor, then to oversight', async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, { kind: 'complaint', text: PASSPORT, agency: 'DIS', county: '47', contact: { contact: 'anonymous' } });
+    const { reference, proofCookie } = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'anonymous' },
+    });
     const officer = await signedInStaff(ctx, 'officer', 'DIS');
     const supervisor = await signedInStaff(ctx, 'supervisor', 'DIS');
-    const resolve = () => asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/status`, { status: 'resolved', message: 'Your passport is ready for collection.' });
+    const resolve = () =>
+      asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/status`, {
+        status: 'resolved',
+        message: 'Your passport is ready for collection.',
+      });
     assert.equal((await resolve()).statusCode, 200);
     const badRating = await postForm(ctx, `/track/${reference}/rate`, { rating: '9' }, proofCookie);
     assert.equal(badRating.statusCode, 400);
     assert.match(badRating.body, /Choose a rating from 1 to 5/);
-    const rated = await postForm(ctx, `/track/${reference}/rate`, { rating: '2', comment: 'It took five months.' }, proofCookie);
+    const rated = await postForm(
+      ctx,
+      `/track/${reference}/rate`,
+      { rating: '2', comment: 'It took five months.' },
+      proofCookie,
+    );
     assert.equal(rated.statusCode, 303);
-    const reopened = await postForm(ctx, `/track/${reference}/reopen`, { how: 'reopen', reason: 'The passport has a spelling mistake in my name.' }, proofCookie);
+    const reopened = await postForm(
+      ctx,
+      `/track/${reference}/reopen`,
+      { how: 'reopen', reason: 'The passport has a spelling mistake in my name.' },
+      proofCookie,
+    );
     assert.equal(reopened.statusCode, 303);
-    let kase = await ctx.database.db.selectFrom('cases').select(['status', 'rating', 'escalationLevel', 'id']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    let kase = await ctx.database.db
+      .selectFrom('cases')
+      .select(['status', 'rating', 'escalationLevel', 'id'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     assert.equal(kase.status, 'reopened');
     assert.equal(kase.rating, null);
 
     assert.equal((await resolve()).statusCode, 200);
-    const appealed = await postForm(ctx, `/track/${reference}/reopen`, { how: 'appeal', reason: 'Still wrong after the correction.' }, proofCookie);
+    const appealed = await postForm(
+      ctx,
+      `/track/${reference}/reopen`,
+      { how: 'appeal', reason: 'Still wrong after the correction.' },
+      proofCookie,
+    );
     assert.equal(appealed.statusCode, 303);
-    kase = await ctx.database.db.selectFrom('cases').select(['status', 'rating', 'escalationLevel', 'id']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    kase = await ctx.database.db
+      .selectFrom('cases')
+      .select(['status', 'rating', 'escalationLevel', 'id'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     assert.deepEqual([kase.status, kase.escalationLevel], ['reopened', 'supervisor']);
-    const told = await ctx.database.db.selectFrom('staffNotifications').select('userId').where('caseId', '=', kase.id).where('kind', '=', 'case.appealed').execute();
-    assert.deepEqual(told.map((n) => n.userId), [supervisor.id]);
+    const told = await ctx.database.db
+      .selectFrom('staffNotifications')
+      .select('userId')
+      .where('caseId', '=', kase.id)
+      .where('kind', '=', 'case.appealed')
+      .execute();
+    assert.deepEqual(
+      told.map((n) => n.userId),
+      [supervisor.id],
+    );
 
     assert.equal((await resolve()).statusCode, 200);
-    await postForm(ctx, `/track/${reference}/reopen`, { how: 'appeal', reason: 'The supervisor did not fix it either.' }, proofCookie);
-    kase = await ctx.database.db.selectFrom('cases').select(['status', 'rating', 'escalationLevel', 'id']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    await postForm(
+      ctx,
+      `/track/${reference}/reopen`,
+      { how: 'appeal', reason: 'The supervisor did not fix it either.' },
+      proofCookie,
+    );
+    kase = await ctx.database.db
+      .selectFrom('cases')
+      .select(['status', 'rating', 'escalationLevel', 'id'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     assert.equal(kase.escalationLevel, 'oversight');
     const page = await ctx.app.inject({ url: `/track/${reference}`, headers: { cookie: proofCookie } });
     assert.match(page.body, /You appealed/);
 
     assert.equal((await resolve()).statusCode, 200);
     ctx.clock.now = new Date(ctx.clock.now.getTime() + 40 * 86_400_000);
-    const late = await postForm(ctx, `/track/${reference}/reopen`, { how: 'reopen', reason: 'Too late now?' }, proofCookie);
+    const late = await postForm(
+      ctx,
+      `/track/${reference}/reopen`,
+      { how: 'reopen', reason: 'Too late now?' },
+      proofCookie,
+    );
     ctx.clock.now = new Date();
-    assert.equal(late.statusCode, 303, 'the proof cookie expired after two hours: the citizen is sent to give the PIN again');
+    assert.equal(
+      late.statusCode,
+      303,
+      'the proof cookie expired after two hours: the citizen is sent to give the PIN again',
+    );
+  });
+
+  test("the officer's name is shown to the citizen only when the agency allows it", async () => {
+    const { reference, proofCookie } = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'anonymous' },
+    });
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    assert.equal(
+      (await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/assign`, {})).statusCode,
+      200,
+    );
+    const before = await ctx.app.inject({ url: `/track/${reference}`, headers: { cookie: proofCookie } });
+    assert.ok(!before.body.includes('Officer:'));
+    const outsider = await signedInStaff(ctx, 'agency_admin', 'KRA');
+    await enrolTotp(ctx, outsider.cookie);
+    const refused = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/agencies/DIS/officer-names',
+      headers: { cookie: outsider.cookie },
+      payload: { shown: true },
+    });
+    assert.equal(refused.statusCode, 403);
+    const admin = await signedInStaff(ctx, 'agency_admin', 'DIS');
+    await enrolTotp(ctx, admin.cookie);
+    const allowed = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/agencies/DIS/officer-names',
+      headers: { cookie: admin.cookie },
+      payload: { shown: true },
+    });
+    assert.equal(allowed.statusCode, 200, allowed.body);
+    const after = await ctx.app.inject({ url: `/track/${reference}`, headers: { cookie: proofCookie } });
+    assert.match(after.body, /Officer: officer of DIS/);
+    await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/agencies/DIS/officer-names',
+      headers: { cookie: admin.cookie },
+      payload: { shown: false },
+    });
   });
 
   test('withdrawing needs the box ticked', async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, { kind: 'inquiry', text: 'How do I renew my passport?', agency: 'DIS', county: 'none', contact: { contact: 'anonymous' } });
+    const { reference, proofCookie } = await giveFeedback(ctx, {
+      kind: 'inquiry',
+      text: 'How do I renew my passport?',
+      agency: 'DIS',
+      county: 'none',
+      contact: { contact: 'anonymous' },
+    });
     const unticked = await postForm(ctx, `/track/${reference}/withdraw`, { reason: 'sorted' }, proofCookie);
     assert.equal(unticked.statusCode, 400);
     assert.match(unticked.body, /Tick the box to confirm/);
     const ticked = await postForm(ctx, `/track/${reference}/withdraw`, { confirm: 'yes' }, proofCookie);
     assert.equal(ticked.statusCode, 303);
-    const kase = await ctx.database.db.selectFrom('cases').select('status').where('reference', '=', reference).executeTakeFirstOrThrow();
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .select('status')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     assert.equal(kase.status, 'withdrawn');
-    const other = await giveFeedback(ctx, { kind: 'inquiry', text: 'How do I renew my passport?', agency: 'DIS', county: 'none', contact: { contact: 'anonymous' } });
-    const forged = await postForm(ctx, `/track/${other.reference}/withdraw`, { confirm: 'yes' }, 'baraza_proof=forged.value');
+    const other = await giveFeedback(ctx, {
+      kind: 'inquiry',
+      text: 'How do I renew my passport?',
+      agency: 'DIS',
+      county: 'none',
+      contact: { contact: 'anonymous' },
+    });
+    const forged = await postForm(
+      ctx,
+      `/track/${other.reference}/withdraw`,
+      { confirm: 'yes' },
+      'baraza_proof=forged.value',
+    );
     assert.equal(forged.statusCode, 303, 'a forged proof is sent back to give the PIN');
-    const untouched = await ctx.database.db.selectFrom('cases').select('status').where('reference', '=', other.reference).executeTakeFirstOrThrow();
+    const untouched = await ctx.database.db
+      .selectFrom('cases')
+      .select('status')
+      .where('reference', '=', other.reference)
+      .executeTakeFirstOrThrow();
     assert.equal(untouched.status, 'new');
   });
 
   test('a citizen signs in with a code by SMS, sees all their cases across agencies, and adds an anonymous one', async () => {
     const phone = '0733444555';
-    const one = await giveFeedback(ctx, { kind: 'complaint', text: PASSPORT, agency: 'DIS', county: '47', contact: { contact: 'phone', phone } });
-    const two = await giveFeedback(ctx, { kind: 'complaint', text: 'KRA has not paid my tax refund for 2025', agency: 'KRA', county: '01', contact: { contact: 'phone', phone } });
-    const hidden = await giveFeedback(ctx, { kind: 'concern', text: 'Officers at the county clinic ask for money', agency: 'MOH', county: '01', contact: { contact: 'anonymous' } });
+    const one = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'phone', phone },
+    });
+    const two = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: 'KRA has not paid my tax refund for 2025',
+      agency: 'KRA',
+      county: '01',
+      contact: { contact: 'phone', phone },
+    });
+    const hidden = await giveFeedback(ctx, {
+      kind: 'concern',
+      text: 'Officers at the county clinic ask for money',
+      agency: 'MOH',
+      county: '01',
+      contact: { contact: 'anonymous' },
+    });
     const asked = await postForm(ctx, '/my-cases/code', { destination: phone });
     assert.equal(asked.statusCode, 200);
     assert.match(asked.body, /We sent a 6-digit code to \+254 7•• ••• 555/);
     const sms = (ctx.sms as LocalSmsProvider).sent.filter((m) => m.to === '+254733444555').at(-1);
     const code = /\b(\d{6})\b/.exec(sms?.text ?? '')?.[1] as string;
-    const wrong = await postForm(ctx, '/my-cases/verify', { destination: phone, code: code === '111111' ? '222222' : '111111' });
+    const wrong = await postForm(ctx, '/my-cases/verify', {
+      destination: phone,
+      code: code === '111111' ? '222222' : '111111',
+    });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /That code is not right/);
     const signed = await postForm(ctx, '/my-cases/verify', { destination: phone, code });
@@ -322,15 +622,35 @@ describe('citizen portal', () => {
     let mine = await ctx.app.inject({ url: '/my-cases', headers: { cookie } });
     assert.ok(mine.body.includes(`/track/${one.reference}`) && mine.body.includes(`/track/${two.reference}`));
     assert.ok(!mine.body.includes(`/track/${hidden.reference}`));
-    const claimed = await postForm(ctx, '/my-cases/claim', { reference: hidden.reference, pin: hidden.pin as string }, cookie);
+    const claimed = await postForm(
+      ctx,
+      '/my-cases/claim',
+      { reference: hidden.reference, pin: hidden.pin as string },
+      cookie,
+    );
     assert.equal(claimed.statusCode, 303);
     mine = await ctx.app.inject({ url: '/my-cases?claimed=1', headers: { cookie } });
     assert.ok(mine.body.includes(`/track/${hidden.reference}`));
-    const badClaim = await postForm(ctx, '/my-cases/claim', { reference: hidden.reference, pin: '000000' }, cookie);
+    const badClaim = await postForm(
+      ctx,
+      '/my-cases/claim',
+      { reference: hidden.reference, pin: '000000' },
+      cookie,
+    );
     assert.equal(badClaim.statusCode, 400);
     const owned = await ctx.app.inject({ url: `/track/${two.reference}`, headers: { cookie } });
-    assert.match(owned.body, /Withdraw this case/, 'a signed-in citizen acts on their own case without the PIN');
-    const other = await giveFeedback(ctx, { kind: 'complaint', text: PASSPORT, agency: 'DIS', county: '47', contact: { contact: 'phone', phone: '0799888777' } });
+    assert.match(
+      owned.body,
+      /Withdraw this case/,
+      'a signed-in citizen acts on their own case without the PIN',
+    );
+    const other = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'phone', phone: '0799888777' },
+    });
     const notMine = await ctx.app.inject({ url: `/track/${other.reference}`, headers: { cookie } });
     assert.ok(!notMine.body.includes('Withdraw this case'), "another citizen's case stays read-only");
     const out = await postForm(ctx, '/my-cases/sign-out', {}, cookie);
@@ -347,7 +667,7 @@ describe('citizen portal', () => {
     const manifest = await ctx.app.inject({ url: '/manifest.webmanifest' });
     assert.equal(manifest.json().display, 'standalone');
     const worker = await ctx.app.inject({ url: '/sw.js' });
-    assert.match(worker.body, /caches\.open/);
+    assert.match(worker.body, /var CACHE = 'baraza-[0-9a-f]{10}'/);
     const missing = await ctx.app.inject({ url: '/portal/assets/nothing.js' });
     assert.equal(missing.statusCode, 404);
     assert.match(missing.body, /<h1>Page not found<\/h1>/);

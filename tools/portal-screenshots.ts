@@ -7,18 +7,20 @@
  * the journey in Debian's Chromium as a citizen would, clicking and typing: home, every step of
  * "give feedback", the confirmation, the case page, the "my cases" sign-in, and one page with a
  * validation error. Writes docs/images/portal-<lang>-<nn>-<step>.png and prints, per page, its
- * console errors, horizontal overflow, small tap targets, axe-core findings and bytes transferred.
+ * console errors, horizontal overflow, small tap targets, axe-core findings and weight (gzipped).
  * CHROMIUM_PATH chooses another Chromium; BARAZA_SCREENSHOTS another output directory.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import axe from 'axe-core';
-import { type Browser, chromium, type Locator, type Page, type Request } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page, type Response } from 'playwright-core';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config.ts';
-import type { Language } from '../src/db/schema.ts';
 import { openDatabase } from '../src/db/open-database.ts';
+import type { Language } from '../src/db/schema.ts';
 import { startOn } from '../src/start.ts';
+import { ASSETS } from '../src/web/portal/assets.ts';
 import { tr } from '../src/web/portal/layout.ts';
 
 const OUT = process.env.BARAZA_SCREENSHOTS ?? path.join(import.meta.dirname, '..', 'docs', 'images');
@@ -86,20 +88,21 @@ interface Shot {
   overflow: number;
   smallTargets: string[];
   axe: string[];
-  /** Bytes received for this page and whatever it loaded, as sent (compressed). */
-  bytes: number;
+  /** How many axe rules the page passed: a check that axe ran at all. */
+  axePasses: number;
+  /** The page's HTML, gzipped as the server sends it. */
+  htmlBytes: number;
   height: number;
 }
 
 const shots: Shot[] = [];
 
 async function main(): Promise<void> {
+  // The defaults, not this shell's environment: the same pages wherever the script runs.
   const config = loadConfig({
-    ...process.env,
     BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
     BARAZA_RATE_TRACK_PER_MINUTE: '0',
     BARAZA_RATE_LOGIN_PER_MINUTE: '0',
-    DATABASE_URL: '',
   });
   const started = await startOn(await openDatabase({ dataDir: 'memory' }), config);
   let browser: Browser | undefined;
@@ -128,22 +131,26 @@ async function main(): Promise<void> {
 /** One page's worth of observations, reset at every screenshot. */
 class Observer {
   consoleErrors: string[] = [];
-  requests: Request[] = [];
+  /** The response that brought the page shown (after any redirect). */
+  document: Response | undefined;
 
   constructor(page: Page) {
     page.on('console', (message) => {
       if (message.type() === 'error') this.consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => this.consoleErrors.push(`uncaught: ${error.message}`));
-    page.on('requestfinished', (request) => this.requests.push(request));
     page.on('requestfailed', (request) =>
       this.consoleErrors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
     );
+    page.on('response', (response) => {
+      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
+        this.document = response;
+      }
+    });
   }
 
   reset(): void {
     this.consoleErrors = [];
-    this.requests = [];
   }
 }
 
@@ -160,31 +167,27 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
   });
   const page = await context.newPage();
   const observer = new Observer(page);
-  let lastStatus: number | undefined;
-  page.on('response', (response) => {
-    if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
-      lastStatus = response.status();
-    }
-  });
   const shoot = async (step: string) => {
     await settle(page);
     const file = `portal-${language}-${NUMBERS[step]}-${step}.png`;
     const image = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
     // A palette keeps these screenshots of flat colours and text a third of their size.
-    const small = await sharp(image).png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 }).toBuffer();
+    const small = await sharp(image)
+      .png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 })
+      .toBuffer();
     await writeFile(path.join(OUT, file), small);
     const metadata = await sharp(small).metadata();
     const audit = await auditPage(page);
-    const bytes = await transferred(observer.requests);
+    const html = (await observer.document?.body()) ?? Buffer.alloc(0);
     shots.push({
       file,
       url: page.url().replace(origin, ''),
-      status: lastStatus,
+      status: observer.document?.status(),
       consoleErrors: observer.consoleErrors,
       overflow: audit.overflow,
       smallTargets: audit.smallTargets,
-      axe: await runAxe(page),
-      bytes,
+      ...(await runAxe(page)),
+      htmlBytes: gzipSync(html, { level: 6 }).length,
       height: metadata.height ?? 0,
     });
     observer.reset();
@@ -192,18 +195,30 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
   const continueButton = () => page.getByRole('button', { name: t('feedback.continue'), exact: true });
   const expectStep = async (step: string) => {
     const shown = await page.locator('input[name=step]').inputValue();
-    if (shown !== step) throw new Error(`${language}: expected the "${step}" step, the page shows "${shown}"`);
+    if (shown !== step)
+      throw new Error(`${language}: expected the "${step}" step, the page shows "${shown}"`);
   };
 
   await navigate(page, () => page.goto(`${origin}/`).then(() => undefined));
   if (language !== 'en') {
-    await navigate(page, () => page.locator('header nav').getByRole('link', { name: t(`language.${language}`) }).click());
+    await navigate(page, () =>
+      page
+        .locator('header nav')
+        .getByRole('link', { name: t(`language.${language}`) })
+        .click(),
+    );
   }
-  if ((await page.getAttribute('html', 'lang')) !== language) throw new Error(`the home page is not in ${language}`);
+  if ((await page.getAttribute('html', 'lang')) !== language)
+    throw new Error(`the home page is not in ${language}`);
   await shoot('home');
 
   // Give feedback: the kind.
-  await navigate(page, () => page.locator('.doors a').filter({ hasText: t('home.feedback') }).click());
+  await navigate(page, () =>
+    page
+      .locator('.doors a')
+      .filter({ hasText: t('home.feedback') })
+      .click(),
+  );
   await expectStep('kind');
   await page.getByLabel(t(`kinds.${journey.kind}`), { exact: true }).check();
   await shoot('kind');
@@ -212,7 +227,8 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
   // About: first continue with nothing written (the error summary), then back and forward again.
   await expectStep('about');
   await navigate(page, () => continueButton().click());
-  if ((await page.locator('#error-summary').count()) !== 1) throw new Error('no error summary for an empty text');
+  if ((await page.locator('#error-summary').count()) !== 1)
+    throw new Error('no error summary for an empty text');
   await shoot('error');
   await navigate(page, () => page.getByRole('button', { name: t('feedback.back'), exact: true }).click());
   await expectStep('kind');
@@ -255,7 +271,9 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
     mimeType: 'image/jpeg',
     buffer: photo,
   });
-  await navigate(page, () => page.getByRole('button', { name: t('feedback.files.add'), exact: true }).click());
+  await navigate(page, () =>
+    page.getByRole('button', { name: t('feedback.files.add'), exact: true }).click(),
+  );
   if ((await page.locator('main li').count()) !== 1) throw new Error('the photo was not added');
   await shoot('files');
   await navigate(page, () => continueButton().click());
@@ -281,7 +299,12 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
   await navigate(page, () => page.getByRole('link', { name: t('sent.track'), exact: true }).click());
   await shoot('track');
 
-  await navigate(page, () => page.locator('footer').getByRole('link', { name: t('my.title'), exact: true }).click());
+  await navigate(page, () =>
+    page
+      .locator('footer')
+      .getByRole('link', { name: t('my.title'), exact: true })
+      .click(),
+  );
   await shoot('my-cases');
   await context.close();
 }
@@ -304,15 +327,6 @@ async function chooseIfNone(page: Page, name: string, fallback: Locator): Promis
   if ((await page.locator(`input[name=${name}]:checked`).count()) === 0) await fallback.check();
 }
 
-async function transferred(requests: Request[]): Promise<number> {
-  let total = 0;
-  for (const request of requests) {
-    const sizes = await request.sizes().catch(() => undefined);
-    total += sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0;
-  }
-  return total;
-}
-
 /** What a look at the page can miss: sideways scrolling and tap targets under 24 by 24 pixels. */
 function auditPage(page: Page): Promise<{ overflow: number; smallTargets: string[] }> {
   return page.evaluate(() => {
@@ -326,9 +340,12 @@ function auditPage(page: Page): Promise<{ overflow: number; smallTargets: string
       if (box.width === 0 && box.height === 0) continue;
       // Links inside a sentence are exempt from WCAG 2.5.8; say so rather than hide them.
       const inline =
-        getComputedStyle(element).display === 'inline' && element.parentElement?.matches('p, li, dd, span') === true;
+        getComputedStyle(element).display === 'inline' &&
+        element.parentElement?.matches('p, li, dd, span') === true;
       if (box.width < 24 || box.height < 24) {
-        const label = (element.textContent || element.getAttribute('name') || element.tagName).trim().slice(0, 40);
+        const label = (element.textContent || element.getAttribute('name') || element.tagName)
+          .trim()
+          .slice(0, 40);
         smallTargets.push(
           `${element.tagName.toLowerCase()} "${label}" ${Math.round(box.width)}x${Math.round(box.height)}${inline ? ' (inline)' : ''}`,
         );
@@ -339,24 +356,33 @@ function auditPage(page: Page): Promise<{ overflow: number; smallTargets: string
 }
 
 /** axe-core's WCAG 2.2 A and AA rules, evaluated through the debugger (the page's CSP allows no inline script). */
-async function runAxe(page: Page): Promise<string[]> {
+async function runAxe(page: Page): Promise<{ axe: string[]; axePasses: number }> {
   await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run(options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return page.evaluate(async () => {
+    type Rule = { id: string; help: string; nodes: { target: string[] }[] };
+    type Axe = { run(options: object): Promise<{ violations: Rule[]; passes: Rule[] }> };
+    const result = await (window as unknown as { axe: Axe }).axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return {
+      axe: result.violations.map(
+        (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      ),
+      axePasses: result.passes.length,
+    };
   });
-  return found;
 }
 
 function report(): void {
+  // What a first visit loads besides the page: the style sheet and the script (cached for a year).
+  const assets = (ASSETS['portal.css']?.gzip.length ?? 0) + (ASSETS['portal.js']?.gzip.length ?? 0);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   for (const shot of shots) {
-    console.log(`${shot.file}  ${shot.url}  HTTP ${shot.status}  ${shot.height}px tall  ${shot.bytes} bytes`);
+    console.log(
+      `${shot.file}  ${shot.url}  HTTP ${shot.status}  ${shot.height}px tall  ` +
+        `HTML ${kb(shot.htmlBytes)}, first visit with CSS and JS ${kb(shot.htmlBytes + assets)} (gzip)  ` +
+        `axe: ${shot.axePasses} rules passed`,
+    );
     const problems = [
       ...shot.consoleErrors.map((e) => `console error: ${e}`),
       ...(shot.overflow > 0 ? [`scrolls sideways by ${shot.overflow}px`] : []),

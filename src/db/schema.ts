@@ -39,6 +39,8 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export type AgencyKind = 'agency' | 'clearing_house' | 'oversight';
 export interface AgencyTable {
   calendarId: Generated<string | null>;
+  /** Citizens tracking a case see the assigned officer's name. */
+  showOfficerNames: Generated<boolean>;
   id: string;
   code: string | null;
   name: string;

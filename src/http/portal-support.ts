@@ -1,5 +1,5 @@
-import type {} from '@fastify/multipart';
 import { gzipSync } from 'node:zlib';
+import type {} from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceivedFile } from '../core/attachments/accept-upload.ts';
 import { UPLOAD_LIMITS } from '../core/attachments/accept-upload.ts';

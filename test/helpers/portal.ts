@@ -49,7 +49,12 @@ export async function postForm(
 }
 
 /** Posts a step as the browser would: the page's hidden answers plus what the citizen chose. */
-export function answer(ctx: TestContext, page: PageResponse, choices: Record<string, string>, cookie?: string) {
+export function answer(
+  ctx: TestContext,
+  page: PageResponse,
+  choices: Record<string, string>,
+  cookie?: string,
+) {
   return postForm(ctx, '/feedback', { ...hiddenInputs(page.body), action: 'next', ...choices }, cookie);
 }
 
@@ -58,9 +63,22 @@ export const titleOf = (body: string) => /<title>([^<]*)<\/title>/.exec(body)?.[
 /** Walks every step of "give feedback" with these answers and sends it; returns each page. */
 export async function giveFeedback(
   ctx: TestContext,
-  answers: { kind: string; text: string; agency: string; service?: string; county: string; contact: Record<string, string> },
+  answers: {
+    kind: string;
+    text: string;
+    agency: string;
+    service?: string;
+    county: string;
+    contact: Record<string, string>;
+  },
   cookie?: string,
-): Promise<{ pages: PageResponse[]; sent: PageResponse; reference: string; pin: string | undefined; proofCookie: string }> {
+): Promise<{
+  pages: PageResponse[];
+  sent: PageResponse;
+  reference: string;
+  pin: string | undefined;
+  proofCookie: string;
+}> {
   const pages: PageResponse[] = [];
   const start = await ctx.app.inject({ method: 'GET', url: '/feedback', headers: cookie ? { cookie } : {} });
   let page: PageResponse = { statusCode: start.statusCode, body: start.body, cookies: start.cookies };
@@ -84,8 +102,11 @@ export async function giveFeedback(
   }
   const sent = await answer(ctx, page, { action: 'send' }, cookie);
   const reference = /href="\/track\/(\d{11})"/.exec(sent.body)?.[1];
-  if (!reference) throw new Error(`no reference on the confirmation (${sent.statusCode}): ${sent.body.slice(0, 2000)}`);
-  const pin = /PIN<strong>(\d{6})<\/strong>/.exec(sent.body)?.[1] ?? /PIN yako<strong>(\d{6})<\/strong>/.exec(sent.body)?.[1];
+  if (!reference)
+    throw new Error(`no reference on the confirmation (${sent.statusCode}): ${sent.body.slice(0, 2000)}`);
+  const pin =
+    /PIN<strong>(\d{6})<\/strong>/.exec(sent.body)?.[1] ??
+    /PIN yako<strong>(\d{6})<\/strong>/.exec(sent.body)?.[1];
   const proof = sent.cookies.find((c) => c.name === 'baraza_proof');
   return { pages, sent, reference, pin, proofCookie: proof ? `baraza_proof=${proof.value}` : '' };
 }

@@ -75,7 +75,11 @@ export async function acceptUpload(file: ReceivedFile): Promise<AcceptedFile> {
       });
     // sharp writes no metadata unless asked (withMetadata/keepExif): the output is clean.
     if (format === 'png') {
-      return { name: withExtension(file.name, 'png'), contentType: 'image/png', bytes: await image.png().toBuffer() };
+      return {
+        name: withExtension(file.name, 'png'),
+        contentType: 'image/png',
+        bytes: await image.png().toBuffer(),
+      };
     }
     return {
       name: withExtension(file.name, 'jpg'),

@@ -53,7 +53,12 @@ export interface SentFile {
   size: number;
 }
 
-export function replyToCase(deps: FollowUpDeps, proof: CitizenProof, message: string, files: SentFile[] = []) {
+export function replyToCase(
+  deps: FollowUpDeps,
+  proof: CitizenProof,
+  message: string,
+  files: SentFile[] = [],
+) {
   return asCitizen(deps, proof, (kase) => {
     if (!isOpen(kase.status)) {
       throw new AppError('invalid_transition', `This case is ${kase.status}; reopen it to add information`, {

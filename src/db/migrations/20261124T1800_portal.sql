@@ -84,3 +84,7 @@ CREATE TABLE outbound_messages (
 );
 CREATE INDEX outbound_messages_queued_idx ON outbound_messages (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX outbound_messages_recipient_idx ON outbound_messages (recipient, created_at DESC);
+
+-- Whether citizens tracking a case see the name of the officer handling it (issue 5: "the agency,
+-- not the officer's name unless the agency allows"). Off unless the agency's administrator says so.
+ALTER TABLE agencies ADD COLUMN show_officer_names boolean NOT NULL DEFAULT false;

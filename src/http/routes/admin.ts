@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { actorOf, type Principal } from '../../core/access/principal.ts';
+import { setOfficerNamesShown } from '../../core/agencies/show-officer-names.ts';
 import { AppError } from '../../core/errors.ts';
 import { createApiKey } from '../../core/staff/api-keys.ts';
 import { createStaffUser } from '../../core/staff/create-staff-user.ts';
@@ -23,6 +24,29 @@ function assertManages(principal: Principal | null, agencyCode: string | undefin
 export function adminRoutes(app: App, deps: AppDeps, guards: AppDeps['guards']): void {
   const tags = ['administration'];
   const preHandler = guards.requireStaff({ roles: ['sysadmin', 'agency_admin'], people: true });
+
+  app.put(
+    '/api/v1/admin/agencies/:code/officer-names',
+    {
+      preHandler,
+      schema: {
+        tags,
+        summary: 'Choose whether citizens tracking a case see the name of the officer handling it',
+        params: Type.Object({ code: Text(20) }, closed),
+        body: Type.Object({ shown: Type.Boolean() }, closed),
+        response: withErrors({ 200: Type.Object({ agencyCode: Type.String(), shown: Type.Boolean() }) }),
+      },
+    },
+    async (request) => {
+      await setOfficerNamesShown(
+        deps,
+        request.principal as Principal,
+        request.params.code,
+        request.body.shown,
+      );
+      return { agencyCode: request.params.code.toUpperCase(), shown: request.body.shown };
+    },
+  );
 
   app.post(
     '/api/v1/admin/users',

@@ -10,8 +10,8 @@ import { readCaseProof, signCaseProof } from '../../core/security/case-proof.ts'
 import type { CaseType, Language } from '../../db/schema.ts';
 import {
   type FeedbackDraft,
-  firstIncomplete,
   first,
+  firstIncomplete,
   KINDS,
   NO_COUNTY,
   nextStep,
@@ -61,7 +61,12 @@ export function portalFeedbackRoutes(app: App, deps: AppDeps): void {
       const draft = readDraft(body);
       const step = parseStep(first(body.step));
       const render = async (next: Step, errors: FieldError[] = []) =>
-        sendPage(request, reply, await stepPage(deps, request, language, next, draft, errors), errors.length ? 400 : 200);
+        sendPage(
+          request,
+          reply,
+          await stepPage(deps, request, language, next, draft, errors),
+          errors.length ? 400 : 200,
+        );
 
       // Files arrive with the files step (its own button, or "continue" with files chosen).
       const fileErrors: FieldError[] = form.problem ? [form.problem] : [];
@@ -75,7 +80,11 @@ export function portalFeedbackRoutes(app: App, deps: AppDeps): void {
               draft.files.push(await storeUpload(deps.db, await acceptUpload(file), deps.now()));
             } catch (error) {
               if (!(error instanceof AppError) || !error.key) throw error;
-              fileErrors.push({ field: 'files', key: error.key.id.replace('portal.files.', 'files_'), values: error.key.values });
+              fileErrors.push({
+                field: 'files',
+                key: error.key.id.replace('portal.files.', 'files_'),
+                values: error.key.values,
+              });
             }
           }
         }
@@ -122,7 +131,8 @@ async function stepPage(
 ) {
   const needsSuggestion = step === 'agency' || step === 'service';
   const uploads = step === 'files' || step === 'check' ? await findUploads(deps.db, draft.files) : undefined;
-  if (uploads) draft.files = draft.files.filter((handle) => uploads.some((u) => handle.startsWith(`${u.id}.`)));
+  if (uploads)
+    draft.files = draft.files.filter((handle) => uploads.some((u) => handle.startsWith(`${u.id}.`)));
   return renderStep(portalContext(deps, request, language), {
     step,
     draft,
@@ -142,9 +152,12 @@ function suggest(deps: AppDeps, draft: FeedbackDraft): { agency: string; service
     type: draft.kind as CaseType | undefined,
   });
   const agency = deps.reference.agency(decision.agency.code);
-  if (!agency?.onboarded || agency.kind !== 'agency' || !decision.agency.confident) return { agency: UNKNOWN };
+  if (!agency?.onboarded || agency.kind !== 'agency' || !decision.agency.confident)
+    return { agency: UNKNOWN };
   const [serviceAgency, service] = decision.service?.code.split('/') ?? [];
-  return serviceAgency === agency.code && service ? { agency: agency.code ?? UNKNOWN, service } : { agency: agency.code ?? UNKNOWN };
+  return serviceAgency === agency.code && service
+    ? { agency: agency.code ?? UNKNOWN, service }
+    : { agency: agency.code ?? UNKNOWN };
 }
 
 async function sendFeedback(
@@ -163,7 +176,9 @@ async function sendFeedback(
       ? { latitude: Number(draft.lat), longitude: Number(draft.lng) }
       : undefined;
   const validLocation =
-    location && Math.abs(location.latitude) <= 90 && Math.abs(location.longitude) <= 180 ? location : undefined;
+    location && Math.abs(location.latitude) <= 90 && Math.abs(location.longitude) <= 180
+      ? location
+      : undefined;
   const kindText = t(`kinds.${draft.kind}`).toLowerCase();
   const copy: CaseCopy | undefined = phone
     ? {
@@ -200,21 +215,24 @@ async function sendFeedback(
       description: draft.text ?? '',
       language,
       agencyCode: draft.agency && draft.agency !== UNKNOWN ? draft.agency : undefined,
-      serviceCode: draft.service && draft.service !== UNKNOWN && draft.agency !== UNKNOWN ? draft.service : undefined,
+      serviceCode:
+        draft.service && draft.service !== UNKNOWN && draft.agency !== UNKNOWN ? draft.service : undefined,
       county: draft.county && draft.county !== NO_COUNTY ? draft.county : undefined,
       subCounty: draft.county !== NO_COUNTY ? draft.subCounty : undefined,
       ward: draft.county !== NO_COUNTY ? draft.ward : undefined,
       location: validLocation,
       anonymous,
-      citizen: anonymous
-        ? undefined
-        : { name: draft.name, phone, email, language },
+      citizen: anonymous ? undefined : { name: draft.name, phone, email, language },
     },
     { idempotencyKey: `portal:${draft.key}`, uploadHandles: draft.files, copy },
   );
   // This browser may follow up on the case it just sent for a while, without typing the PIN.
   const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now());
-  reply.setCookie(PROOF_COOKIE, signCaseProof(deps.secrets, [...proven, submitted.id], deps.now()), cookieOptions);
+  reply.setCookie(
+    PROOF_COOKIE,
+    signCaseProof(deps.secrets, [...proven, submitted.id], deps.now()),
+    cookieOptions,
+  );
   return sendPage(
     request,
     reply,

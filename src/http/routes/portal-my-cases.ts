@@ -56,25 +56,37 @@ export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
       try {
         masked = parseDestination(destination).masked;
       } catch {
-        return sendPage(request, reply, renderSignIn(ctx, { destination, errors: [fieldError(error, 'destination')] }), 400);
+        return sendPage(
+          request,
+          reply,
+          renderSignIn(ctx, { destination, errors: [fieldError(error, 'destination')] }),
+          400,
+        );
       }
       const errors = [fieldError(error, 'code')];
       return sendPage(request, reply, renderCodeEntry(ctx, { destination, masked, errors }), statusOf(error));
     }
   });
 
-  app.post('/my-cases/claim', { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.track } }, async (request, reply) => {
-    const language = portalLanguage(request, reply);
-    const identity = await signedIn(deps, request);
-    if (!identity) return reply.redirect('/my-cases', 303);
-    try {
-      await claimCase(deps, identity, { reference: field(request, 'reference'), pin: field(request, 'pin').replace(/\s/g, '') });
-      return reply.redirect('/my-cases?claimed=1', 303);
-    } catch (error) {
-      const errors = [fieldError(error, 'reference')];
-      return listPage(deps, request, reply, language, identity, { errors }, statusOf(error));
-    }
-  });
+  app.post(
+    '/my-cases/claim',
+    { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.track } },
+    async (request, reply) => {
+      const language = portalLanguage(request, reply);
+      const identity = await signedIn(deps, request);
+      if (!identity) return reply.redirect('/my-cases', 303);
+      try {
+        await claimCase(deps, identity, {
+          reference: field(request, 'reference'),
+          pin: field(request, 'pin').replace(/\s/g, ''),
+        });
+        return reply.redirect('/my-cases?claimed=1', 303);
+      } catch (error) {
+        const errors = [fieldError(error, 'reference')];
+        return listPage(deps, request, reply, language, identity, { errors }, statusOf(error));
+      }
+    },
+  );
 
   app.post('/my-cases/sign-out', { schema: { hide: true } }, async (request, reply) => {
     await endCitizenSession(deps, request.cookies[CITIZEN_COOKIE] ?? '');
@@ -112,4 +124,8 @@ function fieldError(error: unknown, field: string): FieldError {
 }
 
 const statusOf = (error: unknown) =>
-  error instanceof AppError && error.code === 'rate_limited' ? 429 : error instanceof AppError && error.code === 'locked' ? 423 : 400;
+  error instanceof AppError && error.code === 'rate_limited'
+    ? 429
+    : error instanceof AppError && error.code === 'locked'
+      ? 423
+      : 400;

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { publicOfficerName } from '../../core/agencies/show-officer-names.ts';
 import { acceptUpload } from '../../core/attachments/accept-upload.ts';
 import { attachUploads, findUploads } from '../../core/attachments/attach-uploads.ts';
 import { listCaseUploads, readCaseUpload } from '../../core/attachments/read-upload.ts';
@@ -47,7 +48,11 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
   app.get('/track', { schema: { hide: true } }, async (request, reply) => {
     const language = portalLanguage(request, reply);
     const ref = (request.query as Record<string, string | undefined>).ref;
-    return sendPage(request, reply, renderTrackForm(portalContext(deps, request, language), { reference: ref }));
+    return sendPage(
+      request,
+      reply,
+      renderTrackForm(portalContext(deps, request, language), { reference: ref }),
+    );
   });
 
   app.post('/track', { schema: { hide: true }, config: limited }, async (request, reply) => {
@@ -66,7 +71,9 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
     try {
       reference = parseReference(referenceInput);
     } catch (error) {
-      return refuse([{ field: 'reference', key: `@${coreKey(error, 'invalid_reference')}`, values: coreValues(error) }]);
+      return refuse([
+        { field: 'reference', key: `@${coreKey(error, 'invalid_reference')}`, values: coreValues(error) },
+      ]);
     }
     const found = await caseByReference(deps, reference);
     if (!found) return refuse([{ field: 'reference', key: '@case_not_found' }]);
@@ -75,17 +82,25 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
         return refuse([{ field: 'pin', key: '@pin_mismatch' }]);
       }
       const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now());
-      reply.setCookie(PROOF_COOKIE, signCaseProof(deps.secrets, [...proven, found.id], deps.now()), cookieOptions);
+      reply.setCookie(
+        PROOF_COOKIE,
+        signCaseProof(deps.secrets, [...proven, found.id], deps.now()),
+        cookieOptions,
+      );
     }
     return reply.redirect(`/track/${reference}`, 303);
   });
 
-  app.get<{ Params: Params }>('/track/:reference', { schema: { hide: true }, config: limited }, async (request, reply) => {
-    const language = portalLanguage(request, reply);
-    const done = (request.query as Record<string, string | undefined>).done;
-    const flash = done && DONE.has(done) ? tr(language)(`track.done.${done}`) : undefined;
-    return showCase(deps, request, reply, language, { flash });
-  });
+  app.get<{ Params: Params }>(
+    '/track/:reference',
+    { schema: { hide: true }, config: limited },
+    async (request, reply) => {
+      const language = portalLanguage(request, reply);
+      const done = (request.query as Record<string, string | undefined>).done;
+      const flash = done && DONE.has(done) ? tr(language)(`track.done.${done}`) : undefined;
+      return showCase(deps, request, reply, language, { flash });
+    },
+  );
 
   app.get<{ Params: Params & { id: string } }>(
     '/track/:reference/files/:id',
@@ -94,12 +109,23 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
       const language = portalLanguage(request, reply);
       const access = await accessTo(deps, request, language);
       if (!access.found || !access.canAct) {
-        return sendPage(request, reply, renderTrackForm(portalContext(deps, request, language), { reference: request.params.reference, needPin: true }), 403);
+        return sendPage(
+          request,
+          reply,
+          renderTrackForm(portalContext(deps, request, language), {
+            reference: request.params.reference,
+            needPin: true,
+          }),
+          403,
+        );
       }
       const file = await readCaseUpload(deps.db, access.found.id, request.params.id);
       // Served as a download in a sandbox: a crafted PDF can run nothing on this origin.
       return reply
-        .headers({ ...SECURITY_HEADERS, 'content-security-policy': "sandbox; default-src 'none'; img-src 'self'" })
+        .headers({
+          ...SECURITY_HEADERS,
+          'content-security-policy': "sandbox; default-src 'none'; img-src 'self'",
+        })
         .header('content-type', file.contentType)
         .header('cache-control', 'private, no-store')
         .header(
@@ -125,7 +151,16 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
       async (request, reply) => {
         const language = portalLanguage(request, reply);
         const access = await accessTo(deps, request, language);
-        if (!access.found) return sendPage(request, reply, renderTrackForm(portalContext(deps, request, language), { reference: request.params.reference, errors: access.errors }), 404);
+        if (!access.found)
+          return sendPage(
+            request,
+            reply,
+            renderTrackForm(portalContext(deps, request, language), {
+              reference: request.params.reference,
+              errors: access.errors,
+            }),
+            404,
+          );
         if (!access.canAct) return reply.redirect(`/track/${access.found.reference}`, 303);
         const form = await readForm(request);
         const body = Object.fromEntries(Object.entries(form.body).map(([k, v]) => [k, first(v)?.trim()]));
@@ -137,7 +172,11 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
               handles.push(await storeUpload(deps.db, await acceptUpload(file), deps.now()));
             } catch (error) {
               if (!(error instanceof AppError) || !error.key) throw error;
-              errors.push({ field: 'files', key: error.key.id.replace('portal.files.', 'files_'), values: error.key.values });
+              errors.push({
+                field: 'files',
+                key: error.key.id.replace('portal.files.', 'files_'),
+                values: error.key.values,
+              });
             }
           }
         }
@@ -146,9 +185,17 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
         try {
           await act(proof, body, { handles });
         } catch (error) {
-          if (!(error instanceof AppError) || !['invalid_transition', 'invalid_input'].includes(error.code)) throw error;
+          if (!(error instanceof AppError) || !['invalid_transition', 'invalid_input'].includes(error.code))
+            throw error;
           const key = error.key ? `@${error.key.id}` : '@invalid_transition';
-          return showCase(deps, request, reply, language, { errors: [{ field: 'action', key, values: error.key?.values ?? {} }], values: body }, 409);
+          return showCase(
+            deps,
+            request,
+            reply,
+            language,
+            { errors: [{ field: 'action', key, values: error.key?.values ?? {} }], values: body },
+            409,
+          );
         }
         const how = name === 'reopen' && body.how === 'appeal' ? 'appeal' : name;
         return reply.redirect(`/track/${access.found.reference}?done=${how}`, 303);
@@ -171,7 +218,8 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (row) await attachUploads(deps.db, uploads, { caseId: row.id, eventSeq: seq?.seq ?? null }, deps.now());
+      if (row)
+        await attachUploads(deps.db, uploads, { caseId: row.id, eventSeq: seq?.seq ?? null }, deps.now());
     },
     (body) => {
       const length = body.message?.length ?? 0;
@@ -186,14 +234,21 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
     (body) => {
       const errors: FieldError[] = [];
       if (!/^[1-5]$/.test(body.rating ?? '')) errors.push({ field: 'rating', key: 'rating' });
-      if ((body.comment?.length ?? 0) > 2000) errors.push({ field: 'comment', key: 'text_long', values: { max: 2000, length: body.comment?.length ?? 0 } });
+      if ((body.comment?.length ?? 0) > 2000)
+        errors.push({
+          field: 'comment',
+          key: 'text_long',
+          values: { max: 2000, length: body.comment?.length ?? 0 },
+        });
       return errors;
     },
   );
   action(
     'reopen',
     (proof, body) =>
-      body.how === 'appeal' ? appealCase(deps, proof, body.reason ?? '') : reopenCase(deps, proof, body.reason ?? ''),
+      body.how === 'appeal'
+        ? appealCase(deps, proof, body.reason ?? '')
+        : reopenCase(deps, proof, body.reason ?? ''),
     (body) => {
       const length = body.reason?.length ?? 0;
       if (length < 5) return [{ field: 'reason', key: 'reason_short' }];
@@ -207,7 +262,12 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
     (body) => {
       const errors: FieldError[] = [];
       if (body.confirm !== 'yes') errors.push({ field: 'confirm', key: 'confirm_withdraw' });
-      if ((body.reason?.length ?? 0) > 2000) errors.push({ field: 'reason', key: 'text_long', values: { max: 2000, length: body.reason?.length ?? 0 } });
+      if ((body.reason?.length ?? 0) > 2000)
+        errors.push({
+          field: 'reason',
+          key: 'text_long',
+          values: { max: 2000, length: body.reason?.length ?? 0 },
+        });
       return errors;
     },
   );
@@ -227,10 +287,17 @@ async function accessTo(deps: AppDeps, request: FastifyRequest<{ Params: Params 
   try {
     reference = parseReference(request.params.reference);
   } catch (error) {
-    return { found: undefined, canAct: false, errors: [{ field: 'reference', key: `@${coreKey(error, 'invalid_reference')}`, values: coreValues(error) }] };
+    return {
+      found: undefined,
+      canAct: false,
+      errors: [
+        { field: 'reference', key: `@${coreKey(error, 'invalid_reference')}`, values: coreValues(error) },
+      ],
+    };
   }
   const found = await caseByReference(deps, reference);
-  if (!found) return { found: undefined, canAct: false, errors: [{ field: 'reference', key: '@case_not_found' }] };
+  if (!found)
+    return { found: undefined, canAct: false, errors: [{ field: 'reference', key: '@case_not_found' }] };
   const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now()).includes(found.id);
   if (proven) return { found, canAct: true, errors: [] };
   const session = await findCitizenSession(deps, request.cookies[CITIZEN_COOKIE] ?? '');
@@ -250,21 +317,32 @@ async function showCase(
   const ctx = portalContext(deps, request, language);
   const access = await accessTo(deps, request, language);
   if (!access.found) {
-    return sendPage(request, reply, renderTrackForm(ctx, { reference: request.params.reference, errors: access.errors }), 404);
+    return sendPage(
+      request,
+      reply,
+      renderTrackForm(ctx, { reference: request.params.reference, errors: access.errors }),
+      404,
+    );
   }
   const { found, canAct } = access;
   if ((found.citizenId === null || found.sealed) && !canAct) {
     // An anonymous case, or a corruption report, shows nothing without its PIN.
     return sendPage(request, reply, renderTrackForm(ctx, { reference: found.reference, needPin: true }));
   }
-  const kase = await trackCase(deps, found.reference, canAct ? derivePin(deps.secrets, found.id) : undefined, language);
+  const kase = await trackCase(
+    deps,
+    found.reference,
+    canAct ? derivePin(deps.secrets, found.id) : undefined,
+    language,
+  );
   const uploads = canAct ? await listCaseUploads(deps.db, found.id) : [];
+  const officer = await publicOfficerName(deps.db, found.id);
   const since = kase.resolvedAt ?? kase.updatedAt;
   const reopenUntil = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
   return sendPage(
     request,
     reply,
-    renderCase(ctx, { kase, canAct, uploads, reopenUntil, now: deps.now(), ...extra }),
+    renderCase(ctx, { kase, canAct, uploads, officer, reopenUntil, now: deps.now(), ...extra }),
     status,
   );
 }

@@ -1,11 +1,11 @@
 import fastifyMultipart from '@fastify/multipart';
 import { AppError } from '../../core/errors.ts';
+import { translator } from '../../i18n/index.ts';
 import { ASSETS, manifest, SERVICE_WORKER } from '../../web/portal/assets.ts';
 import { renderHome, renderInfo, renderOffline, renderProblem } from '../../web/portal/home-pages.ts';
 import { tr } from '../../web/portal/layout.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import { acceptFormBodies } from '../form-bodies.ts';
-import { translator } from '../../i18n/index.ts';
 import { MULTIPART_OPTIONS, portalContext, portalLanguage, sendPage } from '../portal-support.ts';
 import { portalFeedbackRoutes } from './portal-feedback.ts';
 import { portalMyCasesRoutes, signedIn } from './portal-my-cases.ts';
@@ -27,13 +27,23 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
       const ctx = portalContext(deps, request, language);
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 429 || (error instanceof AppError && error.code === 'rate_limited')) {
-        return sendPage(request, reply, renderProblem(ctx, translator(language)('errors.rate_limited'), 429), 429);
+        return sendPage(
+          request,
+          reply,
+          renderProblem(ctx, translator(language)('errors.rate_limited'), 429),
+          429,
+        );
       }
       if (error instanceof AppError && error.code === 'not_found') {
         return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.not_found_body'), 404), 404);
       }
       if (status && status >= 400 && status < 500) {
-        return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.bad_request'), status), status);
+        return sendPage(
+          request,
+          reply,
+          renderProblem(ctx, tr(language)('problem.bad_request'), status),
+          status,
+        );
       }
       request.log.error({ err: error }, 'portal page failed');
       return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.server_body'), 500), 500);
@@ -64,11 +74,20 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
     typed.get('/sw.js', { schema: { hide: true } }, async (request, reply) => {
       return sendAsset(request, reply, SERVICE_WORKER, 'no-cache');
     });
-    typed.get<{ Params: { name: string } }>('/portal/assets/:name', { schema: { hide: true } }, async (request, reply) => {
-      const asset = ASSETS[request.params.name];
-      if (!asset) throw new AppError('not_found', 'No such file');
-      return sendAsset(request, reply, asset, asset.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=86400');
-    });
+    typed.get<{ Params: { name: string } }>(
+      '/portal/assets/:name',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const asset = ASSETS[request.params.name];
+        if (!asset) throw new AppError('not_found', 'No such file');
+        return sendAsset(
+          request,
+          reply,
+          asset,
+          asset.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=86400',
+        );
+      },
+    );
 
     portalFeedbackRoutes(typed, deps);
     portalTrackRoutes(typed, deps);
@@ -82,9 +101,15 @@ function sendAsset(
   asset: (typeof ASSETS)[string] & object,
   cacheControl: string,
 ) {
-  reply.header('content-type', asset.type).header('cache-control', cacheControl).header('vary', 'accept-encoding');
+  reply
+    .header('content-type', asset.type)
+    .header('cache-control', cacheControl)
+    .header('vary', 'accept-encoding');
   reply.header('x-content-type-options', 'nosniff');
-  if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) && asset.gzip.length < asset.body.length) {
+  if (
+    /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) &&
+    asset.gzip.length < asset.body.length
+  ) {
     return reply.header('content-encoding', 'gzip').send(asset.gzip);
   }
   return reply.send(asset.body);

@@ -196,7 +196,8 @@ export function validateStep(step: Step, draft: FeedbackDraft, reference: Refere
         }
       } else if (draft.contact === 'email') {
         if (!draft.email) errors.push({ field: 'email', key: 'email_missing' });
-        else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(draft.email)) errors.push({ field: 'email', key: 'email_invalid' });
+        else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(draft.email))
+          errors.push({ field: 'email', key: 'email_invalid' });
       }
       break;
     default:
@@ -208,7 +209,8 @@ export function validateStep(step: Step, draft: FeedbackDraft, reference: Refere
 /** The first step whose answers are missing or wrong: "check your answers" sends the citizen there. */
 export function firstIncomplete(draft: FeedbackDraft, reference: ReferenceCache): Step | undefined {
   return STEPS.find(
-    (step) => step !== 'check' && applies(step, draft, reference) && validateStep(step, draft, reference).length > 0,
+    (step) =>
+      step !== 'check' && applies(step, draft, reference) && validateStep(step, draft, reference).length > 0,
   );
 }
 

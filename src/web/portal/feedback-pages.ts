@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
+import type { AgencyRef, ReferenceCache } from '../../core/agencies/reference-cache.ts';
 import { UPLOAD_LIMITS } from '../../core/attachments/accept-upload.ts';
 import type { UploadSummary } from '../../core/attachments/attach-uploads.ts';
-import type { AgencyRef, ReferenceCache } from '../../core/agencies/reference-cache.ts';
 import { formatReference } from '../../core/cases/reference.ts';
 import type { Language } from '../../db/schema.ts';
 import { type Html, html } from '../html.ts';
@@ -15,7 +15,16 @@ import {
   type Step,
   UNKNOWN,
 } from './feedback-flow.ts';
-import { errorText, type FieldError, fieldId, type PortalContext, portalPage, radios, textField, tr } from './layout.ts';
+import {
+  errorText,
+  type FieldError,
+  fieldId,
+  type PortalContext,
+  portalPage,
+  radios,
+  textField,
+  tr,
+} from './layout.ts';
 
 export interface StepView {
   step: Step;
@@ -67,7 +76,11 @@ const QUESTIONS: Record<Step, Question> = {
       headingLegend: true,
       value: draft.kind,
       errors,
-      choices: KINDS.map((kind) => ({ value: kind, label: t(`kinds.${kind}`), hint: t(`kinds.${kind}_hint`) })),
+      choices: KINDS.map((kind) => ({
+        value: kind,
+        label: t(`kinds.${kind}`),
+        hint: t(`kinds.${kind}_hint`),
+      })),
     });
   },
 
@@ -88,7 +101,8 @@ ${textField(language, {
   agency(language, { draft, errors, reference, suggestion }) {
     const t = tr(language);
     const agencies = reference.onboardedAgencies();
-    const suggested = suggestion && suggestion.agency !== UNKNOWN ? reference.agency(suggestion.agency) : undefined;
+    const suggested =
+      suggestion && suggestion.agency !== UNKNOWN ? reference.agency(suggestion.agency) : undefined;
     const ordered = suggested ? [suggested, ...agencies.filter((a) => a.id !== suggested.id)] : agencies;
     const corruption = draft.kind === 'corruption_report';
     return html`${
@@ -200,7 +214,11 @@ ${errors.map((e) => html`<span class="err-msg" id="${fieldId('files')}-error">${
       choices: [
         { value: 'phone', label: t('feedback.contact.phone'), hint: t('feedback.contact.phone_hint') },
         { value: 'email', label: t('feedback.contact.email') },
-        { value: 'anonymous', label: t('feedback.contact.anonymous'), hint: t('feedback.contact.anonymous_hint') },
+        {
+          value: 'anonymous',
+          label: t('feedback.contact.anonymous'),
+          hint: t('feedback.contact.anonymous_hint'),
+        },
       ],
     })}
 ${textField(language, { name: 'phone', label: t('feedback.contact.phone_label'), hint: t('feedback.contact.phone_example'), value: draft.phone, type: 'tel', autocomplete: 'tel', maxlength: 30, errors })}
@@ -213,7 +231,9 @@ ${textField(language, { name: 'name', label: t('feedback.contact.name_label'), v
     const t = tr(language);
     const agency = draft.agency && draft.agency !== UNKNOWN ? reference.agency(draft.agency) : undefined;
     const service =
-      agency && draft.service && draft.service !== UNKNOWN ? reference.service(agency.id, draft.service) : undefined;
+      agency && draft.service && draft.service !== UNKNOWN
+        ? reference.service(agency.id, draft.service)
+        : undefined;
     const county = draft.county && draft.county !== NO_COUNTY ? reference.county(draft.county) : undefined;
     const row = (label: string, value: Html | string, step: Step) =>
       html`<div><dt>${label}</dt><dd>${value}</dd><dd><button class="linkbtn" name="change" value="${step}">${t('feedback.change')}<span class="visually-hidden"> ${label}</span></button></dd></div>`;

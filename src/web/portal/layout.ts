@@ -100,7 +100,8 @@ export const fieldId = (field: string) => `f-${field}`;
  * and with "!" a full catalogue key (what core functions name in AppError.translatable).
  */
 export function errorText(language: Language, error: FieldError): string {
-  if (error.key.startsWith('@')) return translator(language)(`errors.${error.key.slice(1)}`, error.values ?? {});
+  if (error.key.startsWith('@'))
+    return translator(language)(`errors.${error.key.slice(1)}`, error.values ?? {});
   if (error.key.startsWith('!')) return translator(language)(error.key.slice(1), error.values ?? {});
   return tr(language)(`errors.${error.key}`, error.values);
 }

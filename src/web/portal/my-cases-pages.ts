@@ -1,11 +1,14 @@
-import type { CitizenCaseSummary } from '../../core/citizens/list-citizen-cases.ts';
 import { formatReference } from '../../core/cases/reference.ts';
+import type { CitizenCaseSummary } from '../../core/citizens/list-citizen-cases.ts';
 import { translator } from '../../i18n/index.ts';
 import { html } from '../html.ts';
 import { formatLocal } from './feedback-pages.ts';
 import { type FieldError, type PortalContext, portalPage, textField, tr } from './layout.ts';
 
-export function renderSignIn(ctx: PortalContext, view: { destination?: string; errors?: FieldError[] }): string {
+export function renderSignIn(
+  ctx: PortalContext,
+  view: { destination?: string; errors?: FieldError[] },
+): string {
   const t = tr(ctx.language);
   const errors = view.errors ?? [];
   const body = html`<h1>${t('my.sign_in_title')}</h1>
@@ -50,7 +53,9 @@ ${
   view.cases.length === 0
     ? html`<p>${t('my.none')}</p>`
     : html`<ul class="cases">${view.cases.map(
-        (c) => html`<li><a href="/track/${c.reference}"><strong>${formatReference(c.reference)}</strong></a> – ${t(`kinds.${c.type}`)}<br>
+        (
+          c,
+        ) => html`<li><a href="/track/${c.reference}"><strong>${formatReference(c.reference)}</strong></a> – ${t(`kinds.${c.type}`)}<br>
 <span class="status">${common(`status.${c.status}`)}</span> ${c.agency.name}<br>
 <span class="hint">${t('track.sent')}: ${formatLocal(ctx.language, c.createdAt)}${c.nextDueAt ? html` · ${t('track.next_due')}: ${formatLocal(ctx.language, c.nextDueAt)}` : ''}</span></li>`,
       )}</ul>`

@@ -37,6 +37,8 @@ export interface CaseView {
   /** The browser proved it holds the PIN, or the signed-in citizen owns the case. */
   canAct: boolean;
   uploads: { id: string; name: string; size: number }[];
+  /** The officer handling it, when the agency lets citizens see the name. */
+  officer?: string | null;
   flash?: string | undefined;
   errors?: FieldError[];
   /** What the citizen typed into a form that was refused, to show it again. */
@@ -123,7 +125,7 @@ ${textField(ctx.language, { name: 'pin', label: t('track.pin'), value: '', input
 <dl class="check">
 <div><dt>${t('track.status')}</dt><dd><span class="status">${common(`status.${kase.status}`)}</span> ${t(`status_help.${kase.status}`)}</dd></div>
 <div><dt>${t('track.kind')}</dt><dd>${t(`kinds.${kase.type}`)}</dd></div>
-<div><dt>${t('track.handled_by')}</dt><dd>${kase.agency.name}${kase.service ? html` – ${kase.service.name}` : ''}</dd></div>
+<div><dt>${t('track.handled_by')}</dt><dd>${kase.agency.name}${kase.service ? html` – ${kase.service.name}` : ''}${view.officer ? html`<br>${t('track.officer', { name: view.officer })}` : ''}</dd></div>
 ${kase.county ? html`<div><dt>${t('track.where')}</dt><dd>${kase.county}</dd></div>` : ''}
 <div><dt>${t('track.sent')}</dt><dd>${formatLocal(ctx.language, kase.createdAt)}</dd></div>
 ${kase.nextDueAt && open ? html`<div><dt>${t('track.next_due')}</dt><dd>${formatLocal(ctx.language, kase.nextDueAt)}</dd></div>` : ''}

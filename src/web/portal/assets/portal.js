@@ -1,12 +1,11 @@
 /* Baraza portal: small progressive enhancements. Every page works without this file. */
-(function () {
-  'use strict';
+(() => {
   var KEY = 'baraza.draft';
   var banner = document.getElementById('offline');
 
   if ('serviceWorker' in navigator) {
-    window.addEventListener('load', function () {
-      navigator.serviceWorker.register('/sw.js').catch(function () {});
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('/sw.js').catch(() => {});
     });
   }
 
@@ -22,17 +21,19 @@
   var locate = document.querySelector('[data-locate]');
   if (locate && 'geolocation' in navigator) {
     locate.hidden = false;
-    locate.addEventListener('click', function () {
+    locate.addEventListener('click', () => {
       var out = document.getElementById('locate-status');
       out.textContent = locate.getAttribute('data-wait');
       navigator.geolocation.getCurrentPosition(
-        function (p) {
+        (p) => {
           document.querySelector('input[name=lat]').value = p.coords.latitude.toFixed(5);
           document.querySelector('input[name=lng]').value = p.coords.longitude.toFixed(5);
           out.textContent = locate.getAttribute('data-done');
         },
-        function () { out.textContent = locate.getAttribute('data-fail'); },
-        { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 }
+        () => {
+          out.textContent = locate.getAttribute('data-fail');
+        },
+        { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 },
       );
     });
   }
@@ -42,7 +43,7 @@
   function entriesOf(form, submitter) {
     var out = [];
     var data = new FormData(form);
-    data.forEach(function (value, name) {
+    data.forEach((value, name) => {
       if (typeof value === 'string') out.push([name, value]);
     });
     if (submitter && submitter.name) out.push([submitter.name, submitter.value]);
@@ -52,35 +53,53 @@
   function send(draft) {
     say('sending');
     var body = new URLSearchParams();
-    draft.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    draft.fields.forEach((pair) => {
+      body.append(pair[0], pair[1]);
+    });
     return fetch(draft.action, {
       method: 'POST',
       body: body,
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        if (response.status >= 500) throw new Error('server');
-        localStorage.removeItem(KEY);
-        document.open();
-        document.write(text);
-        document.close();
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
+      .then((response) =>
+        response.text().then((text) => {
+          if (response.status >= 500) throw new Error('server');
+          localStorage.removeItem(KEY);
+          document.open();
+          document.write(text);
+          document.close();
+        }),
+      )
+      .catch(() => {
+        say('saved');
       });
-    }).catch(function () { say('saved'); });
   }
 
-  document.addEventListener('submit', function (event) {
+  document.addEventListener('submit', (event) => {
     var form = event.target;
     if (!form.hasAttribute('data-draft') || navigator.onLine) return;
     event.preventDefault();
-    var draft = { action: form.getAttribute('action'), fields: entriesOf(form, event.submitter), at: Date.now() };
-    try { localStorage.setItem(KEY, JSON.stringify(draft)); } catch (e) { return; }
+    var draft = {
+      action: form.getAttribute('action'),
+      fields: entriesOf(form, event.submitter),
+      at: Date.now(),
+    };
+    try {
+      localStorage.setItem(KEY, JSON.stringify(draft));
+    } catch (e) {
+      return;
+    }
     say('saved');
   });
 
   function resume() {
     var saved = null;
-    try { saved = JSON.parse(localStorage.getItem(KEY) || 'null'); } catch (e) { saved = null; }
+    try {
+      saved = JSON.parse(localStorage.getItem(KEY) || 'null');
+    } catch (e) {
+      saved = null;
+    }
     if (saved && navigator.onLine) send(saved);
     else if (saved) say('saved');
   }
