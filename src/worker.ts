@@ -2,8 +2,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import { prepare } from './start.ts';
 
 /**
- * `npm run worker`: a process that only runs background jobs (SLA sweeps, escalations, the
- * invariant check), for deployments that keep them apart from the web processes. Any number can
+ * `npm run worker`: a process that only runs background jobs (SLA sweeps, escalations, retries of
+ * messages to citizens, the invariant check), for deployments that keep them apart from the web processes. Any number can
  * run side by side against one PostgreSQL server: pg-boss hands each job to one of them, and each
  * job claims its case atomically. The embedded database belongs to one process, so a separate
  * worker needs DATABASE_URL.
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const started = await prepare(config, { logger: { level: config.logLevel }, jobs: { work: true } });
   started.app.log.info(
-    'Baraza worker is running: SLA sweeps, escalations and the nothing-falls-through check',
+    'Baraza worker is running: SLA sweeps, escalations, the nothing-falls-through check and message retries',
   );
   const shutdown = async (signal: string) => {
     started.app.log.info(`${signal}: stopping the worker`);

@@ -93,7 +93,7 @@ test('an anonymous complaint is sent in Kiswahili with JavaScript switched off',
   await page.getByRole('button', { name: 'Endelea' }).click();
   await page.getByLabel('Eleza kwa maneno yako mwenyewe').fill(text);
   await page.getByRole('button', { name: 'Endelea' }).click();
-  assert.match(await page.locator('.note').first().innerText(), /Uhamiaji/);
+  assert.match(await page.locator('#f-agency-hint').innerText(), /Uhamiaji/);
   await page.getByRole('button', { name: 'Endelea' }).click();
   await page.getByLabel('Sijui').check();
   await page.getByRole('button', { name: 'Endelea' }).click();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { LocalSmsProvider } from '../src/channels/sms/local-sms-provider.ts';
+import { removeAbandonedUploads } from '../src/core/attachments/read-upload.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
 import { asStaff, enrolTotp } from './helpers/factories.ts';
 import { answer, giveFeedback, hiddenInputs, postForm, titleOf } from './helpers/portal.ts';
@@ -112,7 +113,7 @@ describe('citizen portal', () => {
     page = await answer(ctx, page, {
       text: 'Nimeshindwa kufile nil returns kwa iTax, KRA PIN yangu haifanyi kazi',
     });
-    assert.match(page.body, /we think this is for Kenya Revenue Authority/);
+    assert.match(page.body, /we think this is a matter for: Kenya Revenue Authority/);
     assert.match(page.body, /value="KRA" checked/);
     const { sent } = await giveFeedback(ctx, {
       kind: 'concern',
@@ -180,6 +181,59 @@ describe('citizen portal', () => {
     });
     assert.equal(unknownStep.statusCode, 200);
     assert.ok(!unknownStep.body.includes('"><script>'));
+  });
+
+  test('a corruption report says who will see it, goes sealed to the oversight body, and shows only with its PIN', async () => {
+    const text = 'The officer at the Nakuru police station asked me for kitu kidogo to release my motorbike';
+    const { pages, sent, reference, proofCookie } = await giveFeedback(ctx, {
+      kind: 'corruption_report',
+      text,
+      agency: 'NPS',
+      county: 'Nakuru',
+      contact: { contact: 'phone', phone: '0700111222' },
+    });
+    const check = pages.at(-1)?.body ?? '';
+    assert.match(check, /About which office/);
+    assert.match(check, /only the Ethics and Anti-Corruption Commission \(EACC\) can read them/);
+    assert.match(sent.body, /Your report is sealed and goes only to Ethics and Anti-Corruption Commission/);
+    assert.match(sent.body, /PIN<strong>\d{6}<\/strong>/, 'a sealed report shows its PIN even when named');
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .innerJoin('agencies', 'agencies.id', 'cases.agencyId')
+      .select(['cases.sealed', 'agencies.code'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(kase, { sealed: true, code: 'EACC' });
+    const withoutPin = await ctx.app.inject({ url: `/track/${reference}` });
+    assert.match(withoutPin.body, /can only be seen with its PIN/);
+    const withPin = await ctx.app.inject({ url: `/track/${reference}`, headers: { cookie: proofCookie } });
+    assert.match(withPin.body, /Ethics and Anti-Corruption Commission/);
+    assert.ok(
+      !withPin.body.includes('National Police Service –'),
+      'no police service is shown under the oversight body',
+    );
+  });
+
+  test('only the send address makes a case: "send" posted as a step shows the check page again', async () => {
+    const { pages } = await giveFeedback(ctx, {
+      kind: 'suggestion',
+      text: 'Let people book passport appointments by SMS',
+      agency: 'DIS',
+      county: 'none',
+      contact: { contact: 'anonymous' },
+    });
+    const before = await ctx.database.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const check = pages.at(-1) as { body: string; statusCode: number; cookies: [] };
+    const asStep = await postForm(ctx, '/feedback', { ...hiddenInputs(check.body), action: 'send' });
+    assert.match(titleOf(asStep.body), /^Check your answers/);
+    const after = await ctx.database.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(after.n, before.n);
   });
 
   test('sending the last step twice makes one case', async () => {
@@ -275,7 +329,7 @@ describe('citizen portal', () => {
     ]);
     let response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...exe });
     assert.equal(response.statusCode, 400);
-    assert.match(response.body, /“photo\.jpg” is not a photo \(JPEG, PNG, WebP\) or a PDF document/);
+    assert.match(response.body, /“photo\.jpg” is not a photo \(JPEG, PNG, WebP, GIF\) or a PDF document/);
     const huge = multipart(fields, [
       {
         name: 'big.pdf',
@@ -657,6 +711,31 @@ describe('citizen portal', () => {
     assert.equal(out.statusCode, 303);
     const after = await ctx.app.inject({ url: '/my-cases', headers: { cookie } });
     assert.match(after.body, /Sign in to see your cases/);
+  });
+
+  test('files uploaded to a form that was never sent are removed after a day; attached ones stay', async () => {
+    const photo = await phonePhoto();
+    const fields = {
+      step: 'files',
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'unknown',
+      county: '47',
+      action: 'upload',
+    };
+    const upload = multipart(fields, [{ name: 'abandoned.jpg', type: 'image/jpeg', bytes: photo }]);
+    assert.equal((await ctx.app.inject({ method: 'POST', url: '/feedback', ...upload })).statusCode, 200);
+    const attached = await ctx.database.db
+      .selectFrom('uploads')
+      .select('id')
+      .where('caseId', 'is not', null)
+      .execute();
+    assert.ok(attached.length > 0, 'earlier tests attached files to cases');
+    assert.equal(await removeAbandonedUploads(ctx.database.db, new Date(Date.now() + 3_600_000)), 0);
+    assert.ok((await removeAbandonedUploads(ctx.database.db, new Date(Date.now() + 25 * 3_600_000))) >= 1);
+    const left = await ctx.database.db.selectFrom('uploads').select(['id', 'caseId']).execute();
+    assert.ok(left.every((u) => u.caseId !== null));
+    assert.equal(left.length, attached.length);
   });
 
   test('pages are compressed, carry a strict content security policy and are never cached', async () => {

@@ -71,8 +71,8 @@ const JOURNEYS: Journey[] = [
     language: 'sw',
     kind: 'corruption_report',
     text:
-      'Afisa wa ofisi ya ardhi mjini Nakuru aliniomba shilingi elfu kumi ili aharakishe hati yangu ' +
-      'ya kumiliki shamba. Nilipokataa, aliniambia faili yangu imepotea.',
+      'Afisa wa polisi katika kituo cha polisi cha Nakuru aliniomba shilingi elfu tano ili aandike ' +
+      'taarifa yangu ya wizi. Nilipokataa, aliniambia nirudi kesho.',
     county: 'Nakuru',
     subCounty: 'Nakuru Town East',
     contact: 'anonymous',
@@ -171,7 +171,7 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
     await settle(page);
     const file = `portal-${language}-${NUMBERS[step]}-${step}.png`;
     const image = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
-    // A palette keeps these screenshots of flat colours and text a third of their size.
+    // A palette of 256 colours is plenty for flat colours and text, and keeps the files small.
     const small = await sharp(image)
       .png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 })
       .toBuffer();
@@ -267,7 +267,7 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
     .jpeg()
     .toBuffer();
   await page.getByLabel(t('feedback.files.label')).setInputFiles({
-    name: language === 'en' ? 'passport-receipt.jpg' : 'picha-ofisi.jpg',
+    name: language === 'en' ? 'passport-receipt.jpg' : 'picha-kituo.jpg',
     mimeType: 'image/jpeg',
     buffer: photo,
   });

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { v5 as uuidV5 } from 'uuid';
+import { removeAbandonedUploads } from '../core/attachments/read-upload.ts';
 import type { Messenger } from '../core/messages/messenger.ts';
 import { actOnDueClocks } from '../core/sla/act-on-due-clocks.ts';
 import { type CheckDeps, checkNothingFallsThrough } from '../core/sla/check-nothing-falls-through.ts';
@@ -14,7 +15,8 @@ import type { DatabaseHandle } from '../db/open-database.ts';
  * - sla-due-case: acts on the case's due clocks (warn, breach, escalate), claiming them atomically;
  * - sla-check, every ten minutes: the "nothing falls through" check and its repairs;
  * - message-retry, every minute: delivers the outbox's messages that are due (a first send that
- *   failed, or one whose sender died), each claimed atomically; its back-off is MESSAGE_RETRY.
+ *   failed, or one whose sender died), each claimed atomically; its back-off is MESSAGE_RETRY;
+ * - uploads-cleanup, every hour: removes files uploaded to a form that was never sent (a day old).
  */
 
 export const QUEUES = {
@@ -22,6 +24,7 @@ export const QUEUES = {
   dueCase: 'sla-due-case',
   check: 'sla-check',
   messages: 'message-retry',
+  uploads: 'uploads-cleanup',
 } as const;
 
 /** Retries, for every queue: a job that fails (the database restarting, say) is tried again. */
@@ -72,6 +75,7 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
   for (const name of Object.values(QUEUES)) await boss.createQueue(name, { name, ...RETRY });
   await boss.schedule(QUEUES.sweep, '* * * * *', {}, { tz: 'Africa/Nairobi' });
   await boss.schedule(QUEUES.check, '*/10 * * * *', {}, { tz: 'Africa/Nairobi' });
+  await boss.schedule(QUEUES.uploads, '17 * * * *', {}, { tz: 'Africa/Nairobi' });
   if (deps.messenger) await boss.schedule(QUEUES.messages, '* * * * *', {}, { tz: 'Africa/Nairobi' });
 
   const enqueue = async (cases: DueCase[]) => {
@@ -113,6 +117,10 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
           `nothing-falls-through check: ${report.findings.length} problems, ${report.repaired} repaired`,
         );
       }
+    });
+    await boss.work(QUEUES.uploads, polling, async () => {
+      const removed = await removeAbandonedUploads(deps.db, deps.now());
+      if (removed > 0) deps.log.info(`uploads: ${removed} files of forms never sent removed`);
     });
     const messenger = deps.messenger;
     if (messenger) {

@@ -55,7 +55,9 @@ export function answer(
   choices: Record<string, string>,
   cookie?: string,
 ) {
-  return postForm(ctx, '/feedback', { ...hiddenInputs(page.body), action: 'next', ...choices }, cookie);
+  // "Send" posts to its own address (the button's formaction), as the browser does.
+  const url = choices.action === 'send' ? '/feedback/send' : '/feedback';
+  return postForm(ctx, url, { ...hiddenInputs(page.body), action: 'next', ...choices }, cookie);
 }
 
 export const titleOf = (body: string) => /<title>([^<]*)<\/title>/.exec(body)?.[1] ?? '';

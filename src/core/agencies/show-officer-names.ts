@@ -17,7 +17,8 @@ export async function setOfficerNamesShown(
   const agency = deps.reference.requireAgency(agencyCode);
   const role = roleOf(principal);
   const administers = role === 'sysadmin' || (role === 'agency_admin' && principal.agencyId === agency.id);
-  if (!administers) throw forbidden('Only a system administrator or this agency’s administrator may change this');
+  if (!administers)
+    throw forbidden('Only a system administrator or this agency’s administrator may change this');
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('agencies').set({ showOfficerNames: shown }).where('id', '=', agency.id).execute();
     await appendEvents(

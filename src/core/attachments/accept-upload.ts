@@ -60,7 +60,7 @@ export async function acceptUpload(file: ReceivedFile): Promise<AcceptedFile> {
   if (!format || !['jpeg', 'png', 'webp', 'gif'].includes(format)) {
     throw problem(
       'portal.files.wrong_type',
-      `"${safeName(file.name)}" is not a photo (JPEG, PNG, WebP) or a PDF document`,
+      `"${safeName(file.name)}" is not a photo (JPEG, PNG, WebP, GIF) or a PDF document`,
       { name: safeName(file.name) },
     );
   }

@@ -2,22 +2,16 @@ import type { Db } from '../../db/open-database.ts';
 import type { CaseRow, EscalationLevel } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, NewEvent } from '../events/append-events.ts';
-import { pinMatches, type Secrets } from '../security/secrets.ts';
+import type { Secrets } from '../security/secrets.ts';
 import { notifyStaff, recipientsAt } from '../sla/notify-staff.ts';
+import { type CitizenProof, findCaseByProof } from './find-case-by-proof.ts';
 import { type MutateDeps, type Mutation, mutateCase, statusEvent } from './mutate-case.ts';
-import { parseReference } from './reference.ts';
 import { assertTransition, isOpen } from './state-machine.ts';
 
 export interface FollowUpDeps extends MutateDeps {
   secrets: Secrets;
   now: () => Date;
   reopenWindowDays: number;
-}
-
-/** What a citizen holds to act on their case: the reference and the PIN they were given. */
-export interface CitizenProof {
-  reference: string;
-  pin: string;
 }
 
 /*
@@ -29,18 +23,7 @@ async function asCitizen<T>(
   proof: CitizenProof,
   decide: (kase: CaseRow, trx: Db) => Mutation<T> | Promise<Mutation<T>>,
 ): Promise<T> {
-  const reference = parseReference(proof.reference);
-  const found = await deps.db
-    .selectFrom('cases')
-    .select(['id', 'pinHash', 'citizenId'])
-    .where('reference', '=', reference)
-    .executeTakeFirst();
-  if (!found || !pinMatches(deps.secrets, found.id, found.pinHash, proof.pin)) {
-    // One answer for both, so the PIN check cannot be used to find out which references exist.
-    throw new AppError('forbidden', 'The reference and PIN do not match a case').translatable(
-      'proof_mismatch',
-    );
-  }
+  const found = await findCaseByProof(deps, proof);
   const actor: Actor = { type: 'citizen', id: found.citizenId };
   return mutateCase(deps, { id: found.id }, actor, deps.now(), decide);
 }

@@ -61,7 +61,10 @@ export async function trackCase(
     }
   }
   const agency = deps.reference.agencyById(row.agencyId);
-  const service = row.serviceId ? deps.reference.serviceById(row.serviceId) : undefined;
+  // A service names what the owner does: a sealed report keeps the service of the agency it is
+  // about, which the oversight body that handles it does not offer.
+  const found = row.serviceId ? deps.reference.serviceById(row.serviceId) : undefined;
+  const service = found?.agencyId === row.agencyId ? found : undefined;
   const named = <T extends { name: string; nameSw: string | null }>(ref: T) =>
     (language === 'sw' && ref.nameSw) || ref.name;
   return {

@@ -50,75 +50,86 @@ export function portalFeedbackRoutes(app: App, deps: AppDeps): void {
     return sendPage(request, reply, await stepPage(deps, request, language, 'kind', draft, []));
   });
 
+  // Answering a step is cheap and a journey takes about ten of them: the tracking limit. Sending
+  // makes a case: the submission limit, on its own address (the button's formaction).
   app.post(
     '/feedback',
+    { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.track } },
+    (request, reply) => answerStep(deps, request, reply, false),
+  );
+  app.post(
+    '/feedback/send',
     { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.submit } },
-    async (request, reply) => {
-      const form = await readForm(request);
-      const body = form.body;
-      const switchTo = first(body.switchLang);
-      const language = portalLanguage(request, reply, switchTo);
-      const draft = readDraft(body);
-      const step = parseStep(first(body.step));
-      const render = async (next: Step, errors: FieldError[] = []) =>
-        sendPage(
-          request,
-          reply,
-          await stepPage(deps, request, language, next, draft, errors),
-          errors.length ? 400 : 200,
-        );
+    (request, reply) => answerStep(deps, request, reply, true),
+  );
+}
 
-      // Files arrive with the files step (its own button, or "continue" with files chosen).
-      const fileErrors: FieldError[] = form.problem ? [form.problem] : [];
-      if (step === 'files' && form.files.length > 0 && !form.problem) {
-        const room = UPLOAD_LIMITS.maxFiles - (await findUploads(deps.db, draft.files)).length;
-        if (form.files.length > room) {
-          fileErrors.push({ field: 'files', key: 'files_too_many', values: { max: UPLOAD_LIMITS.maxFiles } });
-        } else {
-          for (const file of form.files) {
-            try {
-              draft.files.push(await storeUpload(deps.db, await acceptUpload(file), deps.now()));
-            } catch (error) {
-              if (!(error instanceof AppError) || !error.key) throw error;
-              fileErrors.push({
-                field: 'files',
-                key: error.key.id.replace('portal.files.', 'files_'),
-                values: error.key.values,
-              });
-            }
-          }
+async function answerStep(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, sending: boolean) {
+  const form = await readForm(request);
+  const body = form.body;
+  const switchTo = first(body.switchLang);
+  const language = portalLanguage(request, reply, switchTo);
+  const draft = readDraft(body);
+  const step = parseStep(first(body.step));
+  const render = async (next: Step, errors: FieldError[] = []) =>
+    sendPage(
+      request,
+      reply,
+      await stepPage(deps, request, language, next, draft, errors),
+      errors.length ? 400 : 200,
+    );
+
+  // Files arrive with the files step (its own button, or "continue" with files chosen).
+  const fileErrors: FieldError[] = form.problem ? [form.problem] : [];
+  if (step === 'files' && form.files.length > 0 && !form.problem) {
+    const room = UPLOAD_LIMITS.maxFiles - (await findUploads(deps.db, draft.files)).length;
+    if (form.files.length > room) {
+      fileErrors.push({ field: 'files', key: 'files_too_many', values: { max: UPLOAD_LIMITS.maxFiles } });
+    } else {
+      for (const file of form.files) {
+        try {
+          draft.files.push(await storeUpload(deps.db, await acceptUpload(file), deps.now()));
+        } catch (error) {
+          if (!(error instanceof AppError) || !error.key) throw error;
+          fileErrors.push({
+            field: 'files',
+            key: error.key.id.replace('portal.files.', 'files_'),
+            values: error.key.values,
+          });
         }
       }
-      if (switchTo) return render(step);
-      if (fileErrors.length > 0) return render('files', fileErrors);
-      const remove = first(body.remove);
-      if (remove) {
-        draft.files = draft.files.filter((handle) => !handle.startsWith(`${remove}.`));
-        return render('files');
-      }
-      const change = first(body.change);
-      if (change && STEPS.includes(change as Step)) {
-        draft.review = 'check';
-        return render(change as Step);
-      }
-      const action = first(body.action);
-      if (action === 'upload') return render('files');
-      if (action === 'back') {
-        delete draft.review;
-        return render(previousStep(step, draft, deps.reference));
-      }
-      const errors = validateStep(step, draft, deps.reference);
-      if (errors.length > 0) return render(step, errors);
-      if (step !== 'check' || action !== 'send') return render(nextStep(step, draft, deps.reference));
+    }
+  }
+  if (switchTo) return render(step);
+  if (fileErrors.length > 0) return render('files', fileErrors);
+  const remove = first(body.remove);
+  if (remove) {
+    draft.files = draft.files.filter((handle) => !handle.startsWith(`${remove}.`));
+    return render('files');
+  }
+  const change = first(body.change);
+  if (change && STEPS.includes(change as Step)) {
+    draft.review = 'check';
+    return render(change as Step);
+  }
+  const action = first(body.action);
+  if (action === 'upload') return render('files');
+  if (action === 'back') {
+    delete draft.review;
+    return render(previousStep(step, draft, deps.reference));
+  }
+  const errors = validateStep(step, draft, deps.reference);
+  if (errors.length > 0) return render(step, errors);
+  if (step !== 'check' || action !== 'send' || !sending) {
+    return render(step === 'check' ? 'check' : nextStep(step, draft, deps.reference));
+  }
 
-      const missing = firstIncomplete(draft, deps.reference);
-      if (missing) {
-        draft.review = 'check';
-        return render(missing, validateStep(missing, draft, deps.reference));
-      }
-      return sendFeedback(deps, request, reply, language, draft);
-    },
-  );
+  const missing = firstIncomplete(draft, deps.reference);
+  if (missing) {
+    draft.review = 'check';
+    return render(missing, validateStep(missing, draft, deps.reference));
+  }
+  return sendFeedback(deps, request, reply, language, draft);
 }
 
 async function stepPage(

@@ -149,6 +149,16 @@ export function previousStep(step: Step, draft: FeedbackDraft, reference: Refere
   return 'kind';
 }
 
+/** "Step n of m", counting only the steps this citizen's answers bring them through. */
+export function stepPosition(
+  step: Step,
+  draft: FeedbackDraft,
+  reference: ReferenceCache,
+): { n: number; of: number } {
+  const steps = STEPS.filter((candidate) => applies(candidate, draft, reference));
+  return { n: Math.max(1, steps.indexOf(step) + 1), of: steps.length };
+}
+
 /** What is wrong with the answers a step asked for, as message keys for the citizen. */
 export function validateStep(step: Step, draft: FeedbackDraft, reference: ReferenceCache): FieldError[] {
   const errors: FieldError[] = [];

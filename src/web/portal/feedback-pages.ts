@@ -11,8 +11,8 @@ import {
   hiddenFields,
   KINDS,
   NO_COUNTY,
-  STEPS,
   type Step,
+  stepPosition,
   UNKNOWN,
 } from './feedback-flow.ts';
 import {
@@ -44,16 +44,16 @@ const agencyName = (language: Language, agency: AgencyRef | undefined) =>
 export function renderStep(ctx: PortalContext, view: StepView): string {
   const t = tr(ctx.language);
   const { step, draft, errors } = view;
-  const number = STEPS.indexOf(step) + 1;
+  const position = stepPosition(step, draft, view.reference);
   const question = QUESTIONS[step](ctx.language, view);
   const form = html`<form method="post" action="/feedback" id="step" data-draft novalidate ${step === 'files' ? html`enctype="multipart/form-data"` : ''}>
-<p class="steps">${t('feedback.step', { n: number, of: STEPS.length })}</p>
+<p class="steps">${t('feedback.step', position)}</p>
 ${hiddenFields(draft, step).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <input type="hidden" name="step" value="${step}">
 ${draft.review ? html`<input type="hidden" name="review" value="${draft.review}">` : ''}
 ${question}
 <div>
-${step === 'check' ? html`<button class="btn" name="action" value="send">${t('feedback.send')}</button>` : html`<button class="btn" name="action" value="next">${t('feedback.continue')}</button>`}
+${step === 'check' ? html`<button class="btn" name="action" value="send" formaction="/feedback/send">${t('feedback.send')}</button>` : html`<button class="btn" name="action" value="next">${t('feedback.continue')}</button>`}
 ${step !== 'kind' ? html`<button class="btn sec" name="action" value="back">${t('feedback.back')}</button>` : ''}
 </div>
 </form>`;
@@ -105,34 +105,34 @@ ${textField(language, {
       suggestion && suggestion.agency !== UNKNOWN ? reference.agency(suggestion.agency) : undefined;
     const ordered = suggested ? [suggested, ...agencies.filter((a) => a.id !== suggested.id)] : agencies;
     const corruption = draft.kind === 'corruption_report';
-    return html`${
-      suggested
-        ? html`<p class="note">${t('feedback.agency.suggested', { agency: agencyName(language, suggested) })}</p>`
-        : html`<p class="note">${t('feedback.agency.no_suggestion')}</p>`
-    }
-${radios(language, {
-  name: 'agency',
-  legend: t(corruption ? 'feedback.agency.title_corruption' : 'feedback.agency.title'),
-  headingLegend: true,
-  hint: t('feedback.agency.hint'),
-  value: draft.agency ?? suggested?.code ?? undefined,
-  errors,
-  choices: [
-    ...ordered.map((a) => ({
-      value: a.code ?? '',
-      label: agencyName(language, a),
-      hint: a.id === suggested?.id ? t('feedback.agency.our_guess') : undefined,
-    })),
-    { value: UNKNOWN, label: t('feedback.dont_know'), hint: t('feedback.agency.dont_know_hint') },
-  ].map(({ hint, ...c }) => (hint ? { ...c, hint } : c)),
-})}`;
+    const guess = suggested
+      ? t('feedback.agency.suggested', { agency: agencyName(language, suggested) })
+      : t('feedback.agency.no_suggestion');
+    return html`${radios(language, {
+      name: 'agency',
+      legend: t(corruption ? 'feedback.agency.title_corruption' : 'feedback.agency.title'),
+      headingLegend: true,
+      hint: `${guess} ${t('feedback.agency.hint')}`,
+      value: draft.agency ?? suggested?.code ?? undefined,
+      errors,
+      choices: [
+        ...ordered.map((a) => ({
+          value: a.code ?? '',
+          label: agencyName(language, a),
+          hint: a.id === suggested?.id ? t('feedback.agency.our_guess') : undefined,
+        })),
+        { value: UNKNOWN, label: t('feedback.dont_know'), hint: t('feedback.agency.dont_know_hint') },
+      ].map(({ hint, ...c }) => (hint ? { ...c, hint } : c)),
+    })}`;
   },
 
   service(language, { draft, errors, reference, suggestion }) {
     const t = tr(language);
     const agency = draft.agency ? reference.agency(draft.agency) : undefined;
-    const services = agency ? reference.servicesOf(agency.id) : [];
     const guess = suggestion?.agency === draft.agency ? suggestion?.service : undefined;
+    const all = agency ? reference.servicesOf(agency.id) : [];
+    // Our suggestion first, as on the office question.
+    const services = [...all.filter((s) => s.code === guess), ...all.filter((s) => s.code !== guess)];
     return radios(language, {
       name: 'service',
       legend: t('feedback.service.title', { agency: agencyName(language, agency) }),
@@ -180,6 +180,7 @@ ${textField(language, { name: 'ward', label: t('feedback.where.ward'), value: dr
     const room = UPLOAD_LIMITS.maxFiles - uploads.length;
     return html`<h1>${t('feedback.files.title')}</h1>
 <p>${t('feedback.files.intro')}</p>
+<p class="hint">${t('feedback.files.privacy')}</p>
 ${
   uploads.length > 0
     ? html`<h2>${t('feedback.files.attached')}</h2><ul>${uploads.map(
@@ -194,12 +195,11 @@ ${
 <label for="${fieldId('files')}">${t('feedback.files.label')}</label>
 <span class="hint" id="${fieldId('files')}-hint">${t('feedback.files.hint', { mb, max: UPLOAD_LIMITS.maxFiles })}</span>
 ${errors.map((e) => html`<span class="err-msg" id="${fieldId('files')}-error">${errorText(language, e)}</span>`)}
-<input type="file" id="${fieldId('files')}" name="upload" multiple accept="image/jpeg,image/png,image/webp,application/pdf" aria-describedby="${fieldId('files')}-hint${errors.length ? ` ${fieldId('files')}-error` : ''}">
+<input type="file" id="${fieldId('files')}" name="upload" multiple accept="image/jpeg,image/png,image/webp,image/gif,application/pdf" aria-describedby="${fieldId('files')}-hint${errors.length ? ` ${fieldId('files')}-error` : ''}">
 </div>
 <p><button class="btn sec" name="action" value="upload">${t('feedback.files.add')}</button></p>`
     : html`<p>${t('feedback.files.full', { max: UPLOAD_LIMITS.maxFiles })}</p>`
-}
-<p class="hint">${t('feedback.files.privacy')}</p>`;
+}`;
   },
 
   contact(language, { draft, errors }) {
@@ -245,7 +245,7 @@ ${textField(language, { name: 'name', label: t('feedback.contact.name_label'), v
 <dl class="check">
 ${row(t('feedback.check.kind'), t(`kinds.${draft.kind}`), 'kind')}
 ${row(t('feedback.check.text'), draft.text ?? '', 'about')}
-${row(t('feedback.check.agency'), agency ? agencyName(language, agency) : t('feedback.dont_know'), 'agency')}
+${row(t(draft.kind === 'corruption_report' ? 'feedback.check.agency_corruption' : 'feedback.check.agency'), agency ? agencyName(language, agency) : t('feedback.dont_know'), 'agency')}
 ${agency ? row(t('feedback.check.service'), service ? (language === 'sw' && service.nameSw) || service.name : t('feedback.dont_know'), 'service') : ''}
 ${row(t('feedback.check.where'), [county?.name ?? t('feedback.where.no_place'), draft.subCounty, draft.ward].filter(Boolean).join(', ') + (draft.lat ? ` (${t('feedback.where.located')})` : ''), 'where')}
 ${row(t('feedback.check.files'), uploads.length ? uploads.map((u) => u.name).join(', ') : t('feedback.check.no_files'), 'files')}
@@ -277,7 +277,7 @@ export function renderSent(ctx: PortalContext, view: SentView): string {
 ${view.anonymous || view.sealed ? html`<p>${t('sent.pin')}<strong>${view.pin}</strong></p>` : ''}
 </div>
 ${view.anonymous || view.sealed ? html`<p class="note">${t('sent.keep_pin')}</p>` : ''}
-${view.copyTo ? html`<p>${t('sent.copy', { to: view.copyTo })}</p>` : html`<p>${t('sent.write_down')}</p>`}
+${view.copyTo ? html`<p>${t('sent.copy', { to: view.copyTo })}</p>` : view.anonymous || view.sealed ? '' : html`<p>${t('sent.write_down')}</p>`}
 <h2>${t('sent.next_title')}</h2>
 <p>${
     view.sealed

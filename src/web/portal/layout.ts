@@ -36,10 +36,14 @@ export function portalPage(
 ): string {
   const t = tr(ctx.language);
   const title = page.errors?.length ? `${t('errors.title_prefix')}: ${page.title}` : page.title;
-  const other: Language = ctx.language === 'en' ? 'sw' : 'en';
-  const switchTo = page.switchForm
-    ? html`<button class="linkbtn" form="${page.switchForm}" name="switchLang" value="${other}" lang="${other}">${t(`language.${other}`)}</button>`
-    : html`<a href="${withLang(ctx.path, other)}" lang="${other}" hreflang="${other}">${t(`language.${other}`)}</a>`;
+  // Always English, then Kiswahili: the names do not swap places when the language changes.
+  const switchTo = (['en', 'sw'] as const).map((language) => {
+    const name = t(`language.${language}`);
+    if (language === ctx.language) return html`<li><span aria-current="true">${name}</span></li>`;
+    return page.switchForm
+      ? html`<li><button class="linkbtn" form="${page.switchForm}" name="switchLang" value="${language}" lang="${language}">${name}</button></li>`
+      : html`<li><a href="${withLang(ctx.path, language)}" lang="${language}" hreflang="${language}">${name}</a></li>`;
+  });
   return `<!doctype html>${
     html`<html lang="${ctx.language}">
 <head>
@@ -59,8 +63,7 @@ export function portalPage(
 <header class="bar"><div class="in">
 <a class="brand" href="/">Baraza</a>
 <nav aria-label="${t('language.label')}"><ul class="lang">
-<li><span aria-current="true">${t(`language.${ctx.language}`)}</span></li>
-<li>${switchTo}</li>
+${switchTo}
 ${ctx.signedIn ? html`<li><a href="/my-cases">${t('my.title')}</a></li>` : ''}
 </ul></nav>
 </div></header>

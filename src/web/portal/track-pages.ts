@@ -70,7 +70,7 @@ ${textField(ctx.language, { name: 'message', label: t('track.message'), value: v
 <div class="field"><label for="${fieldId('files')}">${t('feedback.files.label')}</label>
 <span class="hint" id="${fieldId('files')}-hint">${t('feedback.files.hint', { mb: UPLOAD_LIMITS.maxBytes / 1024 / 1024, max: UPLOAD_LIMITS.maxFiles })}</span>
 ${errors.filter((e) => e.field === 'files').map((e) => html`<span class="err-msg" id="${fieldId('files')}-error">${errorText(ctx.language, e)}</span>`)}
-<input type="file" id="${fieldId('files')}" name="upload" multiple accept="image/jpeg,image/png,image/webp,application/pdf" aria-describedby="${fieldId('files')}-hint"></div>
+<input type="file" id="${fieldId('files')}" name="upload" multiple accept="image/jpeg,image/png,image/webp,image/gif,application/pdf" aria-describedby="${fieldId('files')}-hint"></div>
 <button class="btn">${t('track.send')}</button>
 </form></section>
 <section aria-labelledby="withdraw-title"><h2 id="withdraw-title">${t('track.withdraw_title')}</h2>
@@ -136,7 +136,6 @@ ${
     ? html`<h2>${t('track.files')}</h2><ul>${view.uploads.map((u) => html`<li><a href="${path}/files/${u.id}">${u.name}</a> (${Math.max(1, Math.round(u.size / 1024))} KB)</li>`)}</ul>`
     : ''
 }
-${actions}
 <h2>${t('track.timeline')}</h2>
 <ol class="timeline" reversed>
 ${[...kase.timeline].reverse().map(
@@ -145,6 +144,9 @@ ${[...kase.timeline].reverse().map(
 ${entry.rating ? html`<br>${t('track.rated', { rating: entry.rating })}` : ''}
 ${entry.message ? html`<br>${entry.message}` : ''}</li>`,
 )}
-</ol>`;
+</ol>
+<div id="f-action" tabindex="-1"></div>
+${actions}
+`;
   return portalPage(ctx, { title: t('track.case_title', { reference: ref }), body, errors });
 }

@@ -81,7 +81,7 @@
     if (!form.hasAttribute('data-draft') || navigator.onLine) return;
     event.preventDefault();
     var draft = {
-      action: form.getAttribute('action'),
+      action: (event.submitter && event.submitter.getAttribute('formaction')) || form.getAttribute('action'),
       fields: entriesOf(form, event.submitter),
       at: Date.now(),
     };
