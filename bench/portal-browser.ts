@@ -168,20 +168,30 @@ export function decodeEntities(text: string): string {
   });
 }
 
+export interface SubmitButton {
+  name: string;
+  value: string;
+  /** Where pressing it sends the form, and how: its formaction and formenctype, else the form's. */
+  action: string;
+  multipart: boolean;
+}
+
 /**
  * What a browser would send for the form with this id: its successful controls (hidden and text
  * inputs, checked radios and boxes, textareas, selected options), without any button: the caller
- * adds the one it presses. Returns the form's action and whether it posts multipart too.
+ * presses one of `buttons`, which adds its name and value and may send the form elsewhere.
  */
 export function readForm(
   markup: string,
   id: string,
-): { action: string; multipart: boolean; fields: FormFields } {
+): { action: string; multipart: boolean; fields: FormFields; buttons: SubmitButton[] } {
   const forms = [...markup.matchAll(/<form\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/form>/gi)];
   const found = forms.find((m) => attributesOf(m[1] ?? '').get('id') === id);
   if (!found) throw new Error(`no form with id "${id}" on the page`);
   const form = attributesOf(found[1] ?? '');
   const inner = found[2] ?? '';
+  const action = form.get('action') ?? '';
+  const multipart = (form.get('enctype') ?? '').toLowerCase() === 'multipart/form-data';
   const fields: FormFields = [];
   const controls = /<(input|textarea|select)\b((?:[^>"']|"[^"]*"|'[^']*')*)>(?:([\s\S]*?)<\/\1>)?/gi;
   for (const m of inner.matchAll(controls)) {
@@ -202,11 +212,19 @@ export function readForm(
       fields.push([name, attributes.get('value') ?? (type === 'radio' || type === 'checkbox' ? 'on' : '')]);
     }
   }
-  return {
-    action: form.get('action') ?? '',
-    multipart: (form.get('enctype') ?? '').toLowerCase() === 'multipart/form-data',
-    fields,
-  };
+  const buttons: SubmitButton[] = [];
+  for (const { name, attributes } of tagsOf(inner, ['button', 'input'])) {
+    const type = (attributes.get('type') ?? (name === 'button' ? 'submit' : 'text')).toLowerCase();
+    if (type !== 'submit' || attributes.has('disabled')) continue;
+    const enctype = attributes.get('formenctype');
+    buttons.push({
+      name: attributes.get('name') ?? '',
+      value: attributes.get('value') ?? '',
+      action: attributes.get('formaction') ?? action,
+      multipart: enctype === undefined ? multipart : enctype.toLowerCase() === 'multipart/form-data',
+    });
+  }
+  return { action, multipart, fields, buttons };
 }
 
 /** Sets a field (replacing every value it had) or adds it. */

@@ -29,7 +29,7 @@ export interface Journey {
   /** The named case the journey sent. */
   reference: string | undefined;
   /** The about step as posted (answers, step, action=next): its answer page is the agency step. */
-  aboutStep: FormFields | undefined;
+  aboutStep: { path: string; fields: FormFields } | undefined;
   /** The agency the journey chose, for timing the agency step's rendering. */
   agency: string | undefined;
   /** Every non-2xx answer and every step that did not come as expected, with the request behind it. */
@@ -53,7 +53,7 @@ export async function walkPortal(origin: string, reference: ReferenceCache): Pro
     pages.push(weight);
   };
   let caseReference: string | undefined;
-  let aboutStep: FormFields | undefined;
+  let aboutStep: Journey['aboutStep'];
   let agency: string | undefined;
   try {
     const home = await browser.get('/');
@@ -72,11 +72,20 @@ export async function walkPortal(origin: string, reference: ReferenceCache): Pro
       seen.push(step);
       await keep(`feedback ${seen.length}/${FEEDBACK_STEPS}: ${step}`, page, sent);
       const form = readForm(page.text, 'step');
-      const answered = answer(step, form.fields, page.text, reference);
-      if (step === 'about') aboutStep = answered;
+      const wanted = step === 'check' ? 'send' : 'next';
+      const button = form.buttons.find((b) => b.name === 'action' && b.value === wanted);
+      if (!button) {
+        problems.push(`the ${step} step has no button action=${wanted}`);
+        break;
+      }
+      const answered: FormFields = [
+        ...answer(step, form.fields, page.text, reference),
+        [button.name, button.value],
+      ];
+      if (step === 'about') aboutStep = { path: button.action, fields: answered };
       if (step === 'agency') agency = answered.find(([n]) => n === 'agency')?.[1];
-      sent = `step=${step}, action=${step === 'check' ? 'send' : 'next'}${form.multipart ? ', multipart' : ''}`;
-      page = await browser.post(form.action, answered, form.multipart);
+      sent = `step=${step}, action=${wanted}${button.multipart ? ', multipart' : ''}`;
+      page = await browser.post(button.action, answered, button.multipart);
     }
     if (seen.length !== FEEDBACK_STEPS) {
       problems.push(
@@ -88,7 +97,7 @@ export async function walkPortal(origin: string, reference: ReferenceCache): Pro
       .map((a) => a.attributes.get('href') ?? '')
       .find((href) => /^\/track\/\w+$/.test(href));
     if (!browser.cookie('baraza_proof'))
-      problems.push(`the confirmation (POST /feedback, ${sent}) set no baraza_proof cookie`);
+      problems.push(`the confirmation (${page.method} ${page.path}, ${sent}) set no baraza_proof cookie`);
 
     await keep('track form', await browser.get('/track'));
     if (trackPath) {
@@ -118,7 +127,7 @@ function stepOf(markup: string): string | undefined {
     ?.attributes.get('value');
 }
 
-/** A citizen's answer to each step, on top of what the page's form already holds. */
+/** A citizen's answer to each step, on top of what the page's form already holds (no button yet). */
 function answer(step: string, fields: FormFields, markup: string, reference: ReferenceCache): FormFields {
   const current = (name: string) => fields.find(([n]) => n === name)?.[1];
   const withServices = (code: string) => {
@@ -164,7 +173,7 @@ function answer(step: string, fields: FormFields, markup: string, reference: Ref
     default:
       break;
   }
-  return [...answered, ['action', step === 'check' ? 'send' : 'next']];
+  return answered;
 }
 
 /** The heading and first message of a page (an error summary's first item), to say what went wrong in a line. */

@@ -60,7 +60,7 @@ export async function timeRenders(
     render: () => renderStep(ctx('/feedback'), { step: 'kind', draft: firstDraft, errors: [], reference }),
   });
   if (journey.aboutStep) {
-    const draft = readDraft(Object.fromEntries(journey.aboutStep));
+    const draft = readDraft(Object.fromEntries(journey.aboutStep.fields));
     const suggestion = { agency: journey.agency ?? 'unknown' };
     pages.push({
       name: 'feedback, agency step (renderStep)',
@@ -69,7 +69,14 @@ export async function timeRenders(
     });
   }
   if (journey.reference) {
-    const deps = { cases: publicCaseReader(started.database.db), secrets: started.secrets, reference };
+    const db = started.database.db;
+    const deps = {
+      cases: publicCaseReader(db),
+      secrets: started.secrets,
+      reference,
+      db,
+      now: () => new Date(),
+    };
     const kase = await trackCase(deps, journey.reference, undefined, 'en');
     const reopenUntil = new Date(
       (kase.resolvedAt ?? kase.updatedAt).getTime() + config.reopenWindowDays * 86_400_000,

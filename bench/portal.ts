@@ -84,17 +84,17 @@ export async function benchPortal(
     },
   ];
   if (journey.aboutStep) {
+    const { path, fields } = journey.aboutStep;
     scenarios.push({
       name: 'portal agency step',
-      description:
-        "POST /feedback step=about action=next: the answer is the agency step, with triage's suggestion",
+      description: `POST ${path} step=about action=next: the answer is the agency step, with triage's suggestion`,
       target: {
         kind: 'page',
         url,
         method: 'POST',
-        path: '/feedback',
+        path,
         headers: { ...BROWSER_HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(journey.aboutStep).toString(),
+        body: new URLSearchParams(fields).toString(),
       },
     });
   } else failures.push('portal agency step: not measured, the journey did not reach the about step');

@@ -3,9 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { LocalSmsProvider } from '../src/channels/sms/local-sms-provider.ts';
 import { removeAbandonedUploads } from '../src/core/attachments/read-upload.ts';
+import { derivePin } from '../src/core/security/secrets.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
 import { asStaff, enrolTotp } from './helpers/factories.ts';
 import { answer, giveFeedback, hiddenInputs, postForm, titleOf } from './helpers/portal.ts';
+import { type SmtpInbox, startSmtpInbox } from './helpers/smtp-inbox.ts';
 
 const PASSPORT = 'I applied for my passport at Nyayo House in March and it is still not ready';
 
@@ -750,5 +752,85 @@ describe('citizen portal', () => {
     const missing = await ctx.app.inject({ url: '/portal/assets/nothing.js' });
     assert.equal(missing.statusCode, 404);
     assert.match(missing.body, /<h1>Page not found<\/h1>/);
+  });
+});
+
+describe('the copy of the confirmation', () => {
+  let ctx: TestContext;
+  let smtp: SmtpInbox;
+  before(async () => {
+    smtp = await startSmtpInbox();
+    ctx = await createTestContext({ BARAZA_SMTP_URL: smtp.url });
+  });
+  after(async () => {
+    await ctx.close();
+    await smtp.close();
+  });
+
+  /** The copy is sent after the page is answered: wait until the outbox says it went. */
+  async function sentCopies(reference: string) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const rows = await ctx.database.db
+        .selectFrom('outboundMessages')
+        .innerJoin('cases', 'cases.id', 'outboundMessages.caseId')
+        .select([
+          'outboundMessages.channel',
+          'outboundMessages.status',
+          'outboundMessages.body',
+          'outboundMessages.recipient',
+        ])
+        .where('cases.reference', '=', reference)
+        .execute();
+      if (rows.length > 0 && rows.every((r) => r.status !== 'queued')) return rows;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the copy was never delivered');
+  }
+
+  test('an SMS copy carries the reference, the PIN and the deadline in one message, and is sent once', async () => {
+    const { pages, reference } = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'phone', phone: '0711000999' },
+    });
+    await answer(ctx, pages.at(-1) as { body: string; statusCode: number; cookies: [] }, { action: 'send' });
+    const copies = await sentCopies(reference);
+    assert.equal(copies.length, 1, 'sending again queued no second copy');
+    const [copy] = copies;
+    assert.equal(copy?.recipient, '+254711000999');
+    assert.equal(copy?.status, 'sent');
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const pin = derivePin(ctx.secrets, kase.id);
+    assert.ok(copy?.body.includes(`${reference.slice(0, 4)}-${reference.slice(4, 8)}-${reference.slice(8)}`));
+    assert.ok(copy?.body.includes(pin));
+    assert.ok((copy?.body.length ?? 999) <= 160, `one SMS: ${copy?.body.length} characters`);
+    const delivered = (ctx.sms as LocalSmsProvider).sent.filter((m) => m.to === '+254711000999');
+    assert.equal(delivered.length, 1);
+  });
+
+  test('an e-mail copy in Kiswahili reaches a real mail server with the reference, PIN and tracking link', async () => {
+    const { reference } = await giveFeedback(
+      ctx,
+      {
+        kind: 'inquiry',
+        text: 'Ninawezaje kupata cheti cha tabia njema kutoka polisi?',
+        agency: 'NPS',
+        county: 'none',
+        contact: { contact: 'email', email: 'Amina@Example.org' },
+      },
+      'baraza_lang=sw',
+    );
+    const [copy] = await sentCopies(reference);
+    assert.equal(copy?.status, 'sent');
+    const mail = smtp.received.find((m) => m.to.includes('amina@example.org'));
+    assert.ok(mail, 'the mail server received it');
+    assert.match(mail.text, /Tumepokea swali yako/);
+    assert.match(mail.text, new RegExp(`/track/${reference}`));
   });
 });

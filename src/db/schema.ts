@@ -31,6 +31,7 @@ export interface Database {
   citizenSessions: CitizenSessionTable;
   citizenCaseClaims: { identity: string; caseId: string; claimedAt: Timestamp };
   outboundMessages: OutboundMessageTable;
+  casePinFailures: { caseId: string; windowStart: Timestamp; failures: number };
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;

@@ -11,6 +11,16 @@ export function acceptFormBodies(
   instance.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit },
-    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    (_request, body, done) => done(null, formFields(new URLSearchParams(body as string))),
   );
+}
+
+/** A form's fields; a name given more than once (several files, several choices) keeps every value. */
+export function formFields(params: Iterable<[string, string]>): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of params) {
+    const existing = fields[name];
+    fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return fields;
 }

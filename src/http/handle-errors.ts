@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, type ErrorCode, type FieldProblem } from '../core/errors.ts';
 import { pickLanguage, translator } from '../i18n/index.ts';
 
-const STATUS: Record<ErrorCode, number> = {
+export const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   invalid_reference: 400,
   not_found: 404,

@@ -46,10 +46,12 @@ export function portalContext(
   request: FastifyRequest,
   language: Language,
   signedIn: string | null = null,
+  /** Where the language switch leads: a page answering a form post names a page that can be got. */
+  switchPath?: string,
 ): PortalContext {
   return {
     language,
-    path: request.url.split('?')[0] ?? '/',
+    path: switchPath ?? (request.method === 'GET' ? (request.url.split('?')[0] ?? '/') : '/'),
     signedIn,
     ussdCode: deps.config.portal.ussdCode,
     smsNumber: deps.config.portal.smsNumber,
@@ -82,7 +84,7 @@ export interface PostedForm {
  * answer instead of a dropped connection.
  */
 export async function readForm(request: FastifyRequest): Promise<PostedForm> {
-  if (!request.isMultipart()) return { body: (request.body ?? {}) as FormBody, files: [] };
+  if (!request.isMultipart()) return { body: cleanFields(request.body), files: [] };
   const body: FormBody = {};
   const files: ReceivedFile[] = [];
   let problem: FieldError | undefined;
@@ -106,12 +108,45 @@ export async function readForm(request: FastifyRequest): Promise<PostedForm> {
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
       problem = { field: 'files', key: 'files_too_many', values: { max: UPLOAD_LIMITS.maxFiles } };
     } else if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      problem = { field: 'files', key: 'files_too_large', values: { mb: UPLOAD_LIMITS.maxBytes / 1048576 } };
+      problem = { field: 'files', key: 'files_too_large', values: { mb: UPLOAD_LIMITS.maxBytes / 1048576, name: '' } };
     } else {
       problem = { field: 'files', key: 'files_unreadable' };
     }
   }
-  return problem ? { body, files, problem } : { body, files };
+  const cleaned = cleanFields(body);
+  return problem ? { body: cleaned, files, problem } : { body: cleaned, files };
+}
+
+/*
+ * Only text fields, and no control characters but line breaks and tabs: whatever a page or a
+ * crafted request sends (a JSON body, a NUL byte that PostgreSQL refuses), the routes see strings.
+ */
+function cleanFields(body: unknown): FormBody {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
+  const clean = (value: unknown) =>
+    typeof value === 'string'
+      ? // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+        value
+          .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+          .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+      : undefined;
+  const fields: FormBody = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value)) {
+      const strings = value.map(clean).filter((v): v is string => v !== undefined);
+      if (strings.length > 0) fields[name] = strings;
+    } else {
+      const text = clean(value);
+      if (text !== undefined) fields[name] = text;
+    }
+  }
+  return fields;
+}
+
+/** One field of a form, trimmed: the first value when it was given more than once. */
+export function fieldOf(form: PostedForm, name: string): string {
+  const value = form.body[name];
+  return ((Array.isArray(value) ? value[0] : value) ?? '').trim();
 }
 
 export const MULTIPART_OPTIONS = {

@@ -1,9 +1,11 @@
+import type { Db } from '../../db/open-database.ts';
 import type { PublicCaseReader } from '../../db/queries/select-public-case.ts';
 import type { CaseStatus, CaseType, Language, Priority } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
 import { AppError, notFound } from '../errors.ts';
-import { pinMatches, type Secrets } from '../security/secrets.ts';
+import type { Secrets } from '../security/secrets.ts';
+import { verifyCasePin } from '../security/verify-case-pin.ts';
 import { parseReference } from './reference.ts';
 
 export interface PublicTimelineEntry {
@@ -38,10 +40,12 @@ export interface PublicCase {
  * and public events only, never the officer's name, internal notes or contact details. One query.
  */
 export async function trackCase(
-  deps: { cases: PublicCaseReader; secrets: Secrets; reference: ReferenceCache },
+  deps: { cases: PublicCaseReader; secrets: Secrets; reference: ReferenceCache; db: Db; now: () => Date },
   referenceInput: string,
   pin: string | undefined,
   language: Language,
+  /** Baraza has verified this reader already (see CitizenProof.alreadyProven): no PIN is asked. */
+  alreadyProven = false,
 ): Promise<PublicCase> {
   const reference = parseReference(referenceInput);
   const row = await deps.cases.submit(reference);
@@ -49,16 +53,17 @@ export async function trackCase(
   const anonymous = row.citizenId === null;
   // A corruption report protects its sender as well as its subject: it is seen only with the PIN,
   // even when the sender gave their name.
-  if (anonymous || row.sealed) {
-    if (!pin) {
-      throw new AppError(
-        'unauthenticated',
-        'Give the tracking PIN that came with this reference to see the case',
-      ).translatable('pin_required');
-    }
-    if (!pinMatches(deps.secrets, row.id, row.pinHash, pin)) {
-      throw new AppError('forbidden', 'The PIN does not match this case').translatable('pin_mismatch');
-    }
+  if ((anonymous || row.sealed) && !pin && !alreadyProven) {
+    throw new AppError(
+      'unauthenticated',
+      'Give the tracking PIN that came with this reference to see the case',
+    ).translatable('pin_required');
+  }
+  // With the PIN the citizen sees the words exchanged on the case; with the reference alone (a
+  // named case), only how it moved: a reply may hold an ID number or an address.
+  const proven = alreadyProven || (pin !== undefined && (await verifyCasePin(deps, row, pin)));
+  if (pin !== undefined && !proven) {
+    throw new AppError('forbidden', 'The PIN does not match this case').translatable('pin_mismatch');
   }
   const agency = deps.reference.agencyById(row.agencyId);
   // A service names what the owner does: a sealed report keeps the service of the agency it is
@@ -82,7 +87,7 @@ export async function trackCase(
     // While the agency waits for the citizen, the next deadline is the citizen's own, not an answer owed.
     nextDueAt: row.status === 'awaiting_citizen' ? null : row.nextDueAt,
     rating: row.rating,
-    timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt, language)),
+    timeline: row.events.map((e) => publicEntry(e.kind, e.data, e.createdAt, language, proven)),
   };
 }
 
@@ -92,12 +97,13 @@ function publicEntry(
   data: Record<string, unknown>,
   at: Date,
   language: Language,
+  withWords: boolean,
 ): PublicTimelineEntry {
   const entry: PublicTimelineEntry = { at, kind };
   const after = data.after as Record<string, unknown> | undefined;
   const status = (after?.status ?? data.status) as CaseStatus | undefined;
   if (status) entry.status = status;
-  if (typeof data.message === 'string') entry.message = data.message;
+  if (withWords && typeof data.message === 'string') entry.message = data.message;
   if (typeof data.agencyName === 'string') entry.agency = data.agencyName;
   if (typeof data.rating === 'number') entry.rating = data.rating;
   // Referrals, escalations and closing for want of an answer carry no words for the citizen, so

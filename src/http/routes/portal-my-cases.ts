@@ -12,13 +12,11 @@ import { first } from '../../web/portal/feedback-flow.ts';
 import { type FieldError, tr } from '../../web/portal/layout.ts';
 import { renderCodeEntry, renderMyCases, renderSignIn } from '../../web/portal/my-cases-pages.ts';
 import type { App, AppDeps } from '../build-app.ts';
-import { CITIZEN_COOKIE, cookieOptions, portalContext, portalLanguage, sendPage } from '../portal-support.ts';
+import { CITIZEN_COOKIE, cookieOptions, fieldOf, portalContext, portalLanguage, readForm, sendPage } from '../portal-support.ts';
 
 /** "My cases": sign in with a one-time code (no password), see every case, add anonymous ones. */
 export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
   const limited = { rateLimit: deps.config.rateLimits.login };
-  const field = (request: FastifyRequest, name: string) =>
-    (first(((request.body ?? {}) as Record<string, string | string[] | undefined>)[name]) ?? '').trim();
 
   app.get('/my-cases', { schema: { hide: true } }, async (request, reply) => {
     const language = portalLanguage(request, reply);
@@ -32,7 +30,8 @@ export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
 
   app.post('/my-cases/code', { schema: { hide: true }, config: limited }, async (request, reply) => {
     const language = portalLanguage(request, reply);
-    const destination = field(request, 'destination');
+    const form = await readForm(request);
+    const destination = fieldOf(form, 'destination');
     const ctx = portalContext(deps, request, language);
     try {
       const sent = await requestSignInCode(deps, { destination, language, ip: request.ip });
@@ -45,14 +44,15 @@ export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
 
   app.post('/my-cases/verify', { schema: { hide: true }, config: limited }, async (request, reply) => {
     const language = portalLanguage(request, reply);
-    const destination = field(request, 'destination');
+    const form = await readForm(request);
+    const destination = fieldOf(form, 'destination');
     try {
-      const session = await verifySignInCode(deps, { destination, code: field(request, 'code') });
+      const session = await verifySignInCode(deps, { destination, code: fieldOf(form, 'code') });
       reply.setCookie(CITIZEN_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
       return reply.redirect('/my-cases', 303);
     } catch (error) {
       const ctx = portalContext(deps, request, language);
-      let masked = field(request, 'masked').slice(0, 60);
+      let masked = fieldOf(form, 'masked').slice(0, 60);
       try {
         masked = parseDestination(destination).masked;
       } catch {
@@ -70,15 +70,16 @@ export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
 
   app.post(
     '/my-cases/claim',
-    { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.track } },
+    { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.login } },
     async (request, reply) => {
       const language = portalLanguage(request, reply);
+      const form = await readForm(request);
       const identity = await signedIn(deps, request);
       if (!identity) return reply.redirect('/my-cases', 303);
       try {
         await claimCase(deps, identity, {
-          reference: field(request, 'reference'),
-          pin: field(request, 'pin').replace(/\s/g, ''),
+          reference: fieldOf(form, 'reference'),
+          pin: fieldOf(form, 'pin').replace(/\s/g, ''),
         });
         return reply.redirect('/my-cases?claimed=1', 303);
       } catch (error) {

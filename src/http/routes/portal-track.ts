@@ -17,7 +17,8 @@ import { findCitizenSession } from '../../core/citizens/find-citizen-session.ts'
 import { listCitizenCases } from '../../core/citizens/list-citizen-cases.ts';
 import { AppError } from '../../core/errors.ts';
 import { readCaseProof, signCaseProof } from '../../core/security/case-proof.ts';
-import { derivePin, pinMatches } from '../../core/security/secrets.ts';
+import { derivePin } from '../../core/security/secrets.ts';
+import { verifyCasePin } from '../../core/security/verify-case-pin.ts';
 import type { Language } from '../../db/schema.ts';
 import { first } from '../../web/portal/feedback-flow.ts';
 import { type FieldError, tr } from '../../web/portal/layout.ts';
@@ -28,6 +29,7 @@ import {
   cookieOptions,
   PROOF_COOKIE,
   portalContext,
+  fieldOf,
   portalLanguage,
   readForm,
   SECURITY_HEADERS,
@@ -57,15 +59,15 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
 
   app.post('/track', { schema: { hide: true }, config: limited }, async (request, reply) => {
     const language = portalLanguage(request, reply);
-    const body = (request.body ?? {}) as Record<string, string | undefined>;
-    const referenceInput = (first(body.reference) ?? '').trim();
-    const pin = (first(body.pin) ?? '').replace(/\s/g, '');
-    const refuse = (errors: FieldError[]) =>
+    const form = await readForm(request);
+    const referenceInput = fieldOf(form, 'reference');
+    const pin = fieldOf(form, 'pin').replace(/\s/g, '');
+    const refuse = (errors: FieldError[], status = 400) =>
       sendPage(
         request,
         reply,
-        renderTrackForm(portalContext(deps, request, language), { reference: referenceInput, errors }),
-        400,
+        renderTrackForm(portalContext(deps, request, language, null, '/track'), { reference: referenceInput, errors }),
+        status,
       );
     let reference: string;
     try {
@@ -78,15 +80,14 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
     const found = await caseByReference(deps, reference);
     if (!found) return refuse([{ field: 'reference', key: '@case_not_found' }]);
     if (pin) {
-      if (!/^\d{6}$/.test(pin) || !pinMatches(deps.secrets, found.id, found.pinHash, pin)) {
-        return refuse([{ field: 'pin', key: '@pin_mismatch' }]);
+      try {
+        if (!(await verifyCasePin(deps, found, pin))) return refuse([{ field: 'pin', key: '@pin_mismatch' }]);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'locked') throw error;
+        return refuse([{ field: 'pin', key: '@pin_locked', values: coreValues(error) }], 423);
       }
       const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now());
-      reply.setCookie(
-        PROOF_COOKIE,
-        signCaseProof(deps.secrets, [...proven, found.id], deps.now()),
-        cookieOptions,
-      );
+      reply.setCookie(PROOF_COOKIE, signCaseProof(deps.secrets, [...proven, found.id], deps.now()), cookieOptions);
     }
     return reply.redirect(`/track/${reference}`, 303);
   });
@@ -181,7 +182,11 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
           }
         }
         if (errors.length > 0) return showCase(deps, request, reply, language, { errors, values: body }, 400);
-        const proof = { reference: access.found.reference, pin: derivePin(deps.secrets, access.found.id) };
+        const proof = {
+          reference: access.found.reference,
+          pin: derivePin(deps.secrets, access.found.id),
+          alreadyProven: true,
+        };
         try {
           await act(proof, body, { handles });
         } catch (error) {
@@ -300,6 +305,9 @@ async function accessTo(deps: AppDeps, request: FastifyRequest<{ Params: Params 
     return { found: undefined, canAct: false, errors: [{ field: 'reference', key: '@case_not_found' }] };
   const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now()).includes(found.id);
   if (proven) return { found, canAct: true, errors: [] };
+  // A corruption report shows only with its PIN, even to the citizen signed in who sent it: a phone
+  // is often shared, and the report may be about someone who shares it.
+  if (found.sealed) return { found, canAct: false, errors: [] };
   const session = await findCitizenSession(deps, request.cookies[CITIZEN_COOKIE] ?? '');
   if (!session) return { found, canAct: false, errors: [] };
   const mine = await listCitizenCases(deps, session.identity, language);

@@ -6,6 +6,7 @@ import { renderHome, renderInfo, renderOffline, renderProblem } from '../../web/
 import { tr } from '../../web/portal/layout.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import { acceptFormBodies } from '../form-bodies.ts';
+import { STATUS } from '../handle-errors.ts';
 import { MULTIPART_OPTIONS, portalContext, portalLanguage, sendPage } from '../portal-support.ts';
 import { portalFeedbackRoutes } from './portal-feedback.ts';
 import { portalMyCasesRoutes, signedIn } from './portal-my-cases.ts';
@@ -25,25 +26,23 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
     portal.setErrorHandler(async (error, request, reply) => {
       const language = portalLanguage(request, reply);
       const ctx = portalContext(deps, request, language);
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 429 || (error instanceof AppError && error.code === 'rate_limited')) {
-        return sendPage(
-          request,
-          reply,
-          renderProblem(ctx, translator(language)('errors.rate_limited'), 429),
-          429,
-        );
+      const common = translator(language);
+      if (error instanceof AppError) {
+        const status = STATUS[error.code];
+        const words =
+          error.code === 'not_found'
+            ? tr(language)('problem.not_found_body')
+            : error.key
+              ? common(error.key.id.includes('.') ? error.key.id : `errors.${error.key.id}`, error.key.values ?? {})
+              : common(`errors.${error.code}`);
+        return sendPage(request, reply, renderProblem(ctx, words, status), status);
       }
-      if (error instanceof AppError && error.code === 'not_found') {
-        return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.not_found_body'), 404), 404);
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 429) {
+        return sendPage(request, reply, renderProblem(ctx, common('errors.rate_limited'), 429), 429);
       }
       if (status && status >= 400 && status < 500) {
-        return sendPage(
-          request,
-          reply,
-          renderProblem(ctx, tr(language)('problem.bad_request'), status),
-          status,
-        );
+        return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.bad_request'), status), status);
       }
       request.log.error({ err: error }, 'portal page failed');
       return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.server_body'), 500), 500);

@@ -44,7 +44,10 @@ const agencyName = (language: Language, agency: AgencyRef | undefined) =>
 export function renderStep(ctx: PortalContext, view: StepView): string {
   const t = tr(ctx.language);
   const { step, draft, errors } = view;
-  const position = stepPosition(step, draft, view.reference);
+  // Counted with the office preselected on the office question, so the count does not change
+  // when the citizen simply accepts it.
+  const counted = draft.agency || !view.suggestion ? draft : { ...draft, agency: view.suggestion.agency };
+  const position = stepPosition(step, counted, view.reference);
   const question = QUESTIONS[step](ctx.language, view);
   const form = html`<form method="post" action="/feedback" id="step" data-draft novalidate ${step === 'files' ? html`enctype="multipart/form-data"` : ''}>
 <p class="steps">${t('feedback.step', position)}</p>
