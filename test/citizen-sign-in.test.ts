@@ -258,13 +258,27 @@ test('five requests for codes at the same moment send three', async () => {
     .where('expiresAt', '>', ctx.clock.now)
     .execute();
   assert.equal(live.length, 1);
-  const message = await ctx.database.db
+  // The outbox forgot the codes once they went: which SMS holds the live one is found by trying them.
+  const stored = await ctx.database.db
     .selectFrom('outboundMessages')
     .select('body')
-    .where('dedupeKey', '=', `sign-in-code:${live[0]?.id}`)
-    .executeTakeFirstOrThrow();
-  const code = /\b(\d{6})\b/.exec(message.body)?.[1] ?? '';
-  await verifySignInCode(deps(), { destination: phone, code });
+    .where('purpose', '=', 'sign_in_code')
+    .where('recipient', '=', e164(phone))
+    .execute();
+  assert.deepEqual(
+    stored.map((m) => m.body),
+    ['', '', ''],
+  );
+  let accepted = 0;
+  for (const text of smsTo(phone)) {
+    const code = /\b(\d{6})\b/.exec(text)?.[1] ?? '';
+    const outcome = await verifySignInCode(deps(), { destination: phone, code }).then(
+      () => 'accepted',
+      (error: AppError) => error.code,
+    );
+    if (outcome === 'accepted') accepted += 1;
+  }
+  assert.equal(accepted, 1);
 });
 
 test('one address may ask for ten codes an hour, whatever the numbers', async () => {

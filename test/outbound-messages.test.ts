@@ -166,6 +166,32 @@ test('a message the gateway refuses stays queued with the error, waits its back-
   assert.equal(gateway.calls, MESSAGE_RETRY.maxAttempts);
 });
 
+test('a secret message keeps its words until it is sent, and an ordinary one keeps them after', async () => {
+  const secret = sms({ body: 'Your Baraza code is 483920', secret: true });
+  const ordinary = sms();
+  const secretId = await ctx.messenger.queue(ctx.database.db, secret);
+  const ordinaryId = await ctx.messenger.queue(ctx.database.db, ordinary);
+  assert.equal((await row(secretId)).body, secret.body, 'kept while it waits to be sent');
+  assert.equal(await ctx.messenger.deliver(secretId), 'sent');
+  assert.equal(await ctx.messenger.deliver(ordinaryId), 'sent');
+  assert.ok(local().sent.some((s) => s.to === secret.recipient && s.text === secret.body));
+  assert.equal((await row(secretId)).body, '');
+  assert.equal((await row(ordinaryId)).body, ordinary.body);
+});
+
+test('a secret message given up on keeps no words either', async () => {
+  const gateway = flakyGateway();
+  const messenger = messengerWith(gateway);
+  const id = await messenger.queue(ctx.database.db, sms({ body: 'PIN 112233', secret: true }));
+  for (let attempt = 1; attempt <= MESSAGE_RETRY.maxAttempts; attempt++) {
+    assert.notEqual(await messenger.deliver(id), 'sent');
+    later(10);
+  }
+  const stored = await row(id);
+  assert.equal(stored.status, 'failed');
+  assert.equal(stored.body, '');
+});
+
 test('a gateway that throws counts as a failed attempt, not a lost message', async () => {
   const throwing: SmsProvider = {
     name: 'throwing',

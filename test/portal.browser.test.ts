@@ -237,6 +237,75 @@ test('a step sent while offline is kept on the phone and sent once when the conn
   await context.close();
 });
 
+test('feedback saved offline on an earlier visit is offered, and sent only when the citizen says so', async () => {
+  const { context, page } = await phone();
+  const text = `The footbridge at Githurai is broken (${Date.now()})`;
+  await page.goto(`${origin}/feedback?lang=en`);
+  await page.getByLabel('Complaint').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Describe it in your own words').fill(text);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel("I don't know").check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('County', { exact: true }).selectOption({ label: 'Kiambu' });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Stay anonymous').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.locator('#offline.on').waitFor();
+  await page.close();
+
+  // Later, online, on the same phone: nothing goes without the citizen's say.
+  await context.setOffline(false);
+  const later = await context.newPage();
+  await later.goto(`${origin}/?lang=en`);
+  await later.getByRole('button', { name: 'Send it now' }).waitFor();
+  assert.equal(await countCases(text), 0);
+  await later.getByRole('button', { name: 'Send it now' }).click();
+  await later.locator('h1', { hasText: 'Your case has been sent' }).waitFor();
+  assert.equal(await countCases(text), 1);
+  assert.equal(await later.evaluate(() => localStorage.getItem('baraza.draft')), null);
+
+  // A draft older than a week is dropped unseen.
+  await later.evaluate(() =>
+    localStorage.setItem(
+      'baraza.draft',
+      JSON.stringify({
+        action: '/feedback/send',
+        fields: [['step', 'check']],
+        at: Date.now() - 8 * 86_400_000,
+      }),
+    ),
+  );
+  await later.goto(`${origin}/?lang=en`);
+  await later.waitForLoadState('load');
+  assert.equal(await later.getByRole('button', { name: 'Send it now' }).count(), 0);
+  assert.equal(await later.evaluate(() => localStorage.getItem('baraza.draft')), null);
+  await context.close();
+});
+
+test('pressing Enter in a field continues to the next question, never switches the language', async () => {
+  const { context, page } = await phone();
+  await page.goto(`${origin}/feedback?lang=en`);
+  await page.getByLabel('Complaint').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Describe it in your own words').fill('The passport office in Kisumu has no forms');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel("I don't know").check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('County', { exact: true }).selectOption({ label: 'Kisumu' });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('By SMS or phone call').check();
+  await page.getByLabel('Mobile number (if you chose SMS)').fill('0712000333');
+  await page.getByLabel('Mobile number (if you chose SMS)').press('Enter');
+  await page.locator('h1', { hasText: 'Check your answers' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await context.close();
+});
+
 test('hostile text shows as text, and no script of it runs', async () => {
   const { context, page } = await phone();
   let dialogs = 0;
@@ -290,6 +359,17 @@ test('every portal page passes an automated accessibility check (axe-core) in bo
     for (const step of ['agency', 'service', 'where', 'files']) {
       await audit(page, step);
       if (step === 'where') await page.locator('select[name=county]').selectOption('47');
+      if (step === 'files') {
+        await page
+          .locator('input[type=file]')
+          .setInputFiles({
+            name: 'photo.jpg',
+            mimeType: 'image/jpeg',
+            buffer: Buffer.from('MZ not a photo'),
+          });
+        await page.locator('#step button[value=upload]').click();
+        await audit(page, 'files with an error');
+      }
       await page.locator('#step button[value=next]').click();
     }
     await audit(page, 'contact');
@@ -301,11 +381,15 @@ test('every portal page passes an automated accessibility check (axe-core) in bo
     await audit(page, 'check');
     await page.locator('#step button[value=send]').click();
     await audit(page, 'sent');
-    const reference = (await page.locator('a[href^="/track/"]').first().getAttribute('href'))
+    const reference = (await page.locator('main a[href^="/track/"]').first().getAttribute('href'))
       ?.split('/')
       .pop() as string;
     await page.goto(`${origin}/track/${reference}`);
     await audit(page, 'case page, open');
+    await page.locator(`form[action="/track/${reference}/withdraw"] button`).click();
+    await audit(page, 'withdrawal with an error');
+    await page.locator(`form[action="/track/${reference}/reply"] button`).click();
+    await audit(page, 'answer with an error');
     await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/status`, {
       status: 'resolved',
       message: 'Ready for collection.',
@@ -317,7 +401,11 @@ test('every portal page passes an automated accessibility check (axe-core) in bo
     await page.locator('button.btn').first().click();
     await audit(page, 'code entry');
     const sms = (ctx.sms as LocalSmsProvider).sent.filter((m) => m.to === '+254712345678').at(-1);
-    await page.locator('input[name=code]').fill(/\b(\d{6})\b/.exec(sms?.text ?? '')?.[1] as string);
+    const code = /\b(\d{6})\b/.exec(sms?.text ?? '')?.[1] as string;
+    await page.locator('input[name=code]').fill(code === '000000' ? '111111' : '000000');
+    await page.locator('main form button.btn').first().click();
+    await audit(page, 'code entry with an error');
+    await page.locator('input[name=code]').fill(code);
     await page.locator('main form button.btn').first().click();
     await audit(page, 'my cases');
     await page.locator('form[action="/my-cases/sign-out"] button').click();

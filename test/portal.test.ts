@@ -272,7 +272,7 @@ describe('citizen portal', () => {
     const upload = multipart({ ...hiddenInputs(page.body), action: 'upload' }, [
       { name: 'C:\\phone\\IMG_0001.jpg', type: 'image/jpeg', bytes: photo },
     ]);
-    const response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...upload });
+    const response = await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...upload });
     assert.equal(response.statusCode, 200, response.body.slice(0, 500));
     assert.match(response.body, /IMG_0001\.jpg \(\d+ KB\)/);
     const [handle] = [hiddenInputs(response.body).file].flat();
@@ -329,7 +329,7 @@ describe('citizen portal', () => {
         bytes: Buffer.from('MZ\x90\x00 this is a program, not a photo'),
       },
     ]);
-    let response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...exe });
+    let response = await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...exe });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /“photo\.jpg” is not a photo \(JPEG, PNG, WebP, GIF\) or a PDF document/);
     const huge = multipart(fields, [
@@ -339,7 +339,7 @@ describe('citizen portal', () => {
         bytes: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(8 * 1024 * 1024, 32)]),
       },
     ]);
-    response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...huge });
+    response = await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...huge });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /“big\.pdf” is larger than 5 MB/);
     const svg = multipart(fields, [
@@ -349,14 +349,14 @@ describe('citizen portal', () => {
         bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
       },
     ]);
-    response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...svg });
+    response = await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...svg });
     assert.equal(response.statusCode, 400);
     const photo = await phonePhoto();
     const four = multipart(
       fields,
       [1, 2, 3, 4].map((n) => ({ name: `p${n}.jpg`, type: 'image/jpeg', bytes: photo })),
     );
-    response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...four });
+    response = await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...four });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /Choose at most 3 files/);
     const kept = await ctx.database.db
@@ -726,7 +726,10 @@ describe('citizen portal', () => {
       action: 'upload',
     };
     const upload = multipart(fields, [{ name: 'abandoned.jpg', type: 'image/jpeg', bytes: photo }]);
-    assert.equal((await ctx.app.inject({ method: 'POST', url: '/feedback', ...upload })).statusCode, 200);
+    assert.equal(
+      (await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...upload })).statusCode,
+      200,
+    );
     const attached = await ctx.database.db
       .selectFrom('uploads')
       .select('id')
@@ -807,11 +810,13 @@ describe('the copy of the confirmation', () => {
       .where('reference', '=', reference)
       .executeTakeFirstOrThrow();
     const pin = derivePin(ctx.secrets, kase.id);
-    assert.ok(copy?.body.includes(`${reference.slice(0, 4)}-${reference.slice(4, 8)}-${reference.slice(8)}`));
-    assert.ok(copy?.body.includes(pin));
-    assert.ok((copy?.body.length ?? 999) <= 160, `one SMS: ${copy?.body.length} characters`);
+    assert.equal(copy?.body, '', 'the outbox keeps no PIN once the copy has gone');
     const delivered = (ctx.sms as LocalSmsProvider).sent.filter((m) => m.to === '+254711000999');
     assert.equal(delivered.length, 1);
+    const text = delivered[0]?.text ?? '';
+    assert.ok(text.includes(`${reference.slice(0, 4)}-${reference.slice(4, 8)}-${reference.slice(8)}`));
+    assert.ok(text.includes(pin));
+    assert.ok(text.length <= 160, `one SMS: ${text.length} characters`);
   });
 
   test('an e-mail copy in Kiswahili reaches a real mail server with the reference, PIN and tracking link', async () => {
@@ -830,7 +835,265 @@ describe('the copy of the confirmation', () => {
     assert.equal(copy?.status, 'sent');
     const mail = smtp.received.find((m) => m.to.includes('amina@example.org'));
     assert.ok(mail, 'the mail server received it');
-    assert.match(mail.text, /Tumepokea swali yako/);
+    assert.match(mail.text, /Tumepokea swali lako\./);
     assert.match(mail.text, new RegExp(`/track/${reference}`));
+  });
+});
+
+describe('the portal holds against misuse', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestContext();
+  });
+  after(() => ctx.close());
+
+  const countCases = async (description: string) =>
+    Number(
+      (
+        await ctx.database.db
+          .selectFrom('cases')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('description', '=', description)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  test('ten wrong PINs lock a case for everyone, the right PIN included, but a browser that proved it earlier still sees it', async () => {
+    const { reference, pin, proofCookie } = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'anonymous' },
+    });
+    const wrong = pin === '000000' ? '111111' : '000000';
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const refused = await postForm(ctx, '/track', { reference, pin: wrong });
+      assert.equal(refused.statusCode, 400, `wrong PIN ${attempt}`);
+    }
+    const locked = await postForm(ctx, '/track', { reference, pin: pin as string });
+    assert.equal(locked.statusCode, 423);
+    assert.match(locked.body, /Too many wrong PINs were tried for this case/);
+    assert.ok(!locked.cookies.some((c) => c.name === 'baraza_proof'), 'no proof handed out while locked');
+    const proven = await ctx.app.inject({ url: `/track/${reference}`, headers: { cookie: proofCookie } });
+    assert.equal(proven.statusCode, 200);
+    assert.match(proven.body, /Withdraw this case/);
+    ctx.clock.now = new Date(ctx.clock.now.getTime() + 61 * 60_000);
+    const later = await postForm(ctx, '/track', { reference, pin: pin as string });
+    assert.equal(later.statusCode, 303, 'the lock lasts an hour');
+  });
+
+  test('two files chosen together both reach the check page and the case', async () => {
+    const text = `Two photos of the broken counter (${Date.now()})`;
+    let page = await postForm(ctx, '/feedback', { step: 'kind', kind: 'complaint', action: 'next' });
+    const steps: Record<string, string>[] = [
+      { text },
+      { agency: 'DIS' },
+      { service: 'unknown' },
+      { county: '47' },
+    ];
+    for (const choices of steps) {
+      page = await answer(ctx, page, choices);
+    }
+    assert.match(page.body, /action="\/feedback\/files"/);
+    const photo = await phonePhoto();
+    const upload = multipart({ ...hiddenInputs(page.body), action: 'next' }, [
+      { name: 'one.jpg', type: 'image/jpeg', bytes: photo },
+      { name: 'two.jpg', type: 'image/jpeg', bytes: photo },
+    ]);
+    const response = await ctx.app.inject({ method: 'POST', url: '/feedback/files', ...upload });
+    assert.equal(response.statusCode, 200);
+    const contact = { statusCode: 200, body: response.body, cookies: [] };
+    const check = await answer(ctx, contact, { contact: 'anonymous' });
+    assert.match(check.body, /one\.jpg/);
+    assert.match(check.body, /two\.jpg/);
+    const sent = await answer(ctx, check, { action: 'send' });
+    const reference = /href="\/track\/(\d{11})"/.exec(sent.body)?.[1] as string;
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .select('attachments')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      kase.attachments.map((a) => a.name),
+      ['one.jpg', 'two.jpg'],
+    );
+  });
+
+  test('files posted to the address of an ordinary step are not stored', async () => {
+    const before = await ctx.database.db
+      .selectFrom('uploads')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const upload = multipart({ step: 'files', kind: 'complaint', text: PASSPORT, action: 'upload' }, [
+      { name: 'a.jpg', type: 'image/jpeg', bytes: await phonePhoto() },
+    ]);
+    const response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...upload });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /A file could not be read/);
+    const after = await ctx.database.db
+      .selectFrom('uploads')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(after.n, before.n);
+  });
+
+  test('a NUL character is refused with a clear message and other control characters are dropped, never a server error', async () => {
+    let page = await postForm(ctx, '/feedback', { step: 'kind', kind: 'complaint', action: 'next' });
+    const nul = await answer(ctx, page, { text: `Water pipes${String.fromCharCode(0)} burst on Moi Avenue` });
+    assert.equal(nul.statusCode, 400);
+    assert.match(nul.body, /a character that cannot be stored \(a NUL character or broken Unicode\) in text/);
+    const text = `Water pipes burst on Moi Avenue ${Date.now()}`;
+    page = await answer(ctx, page, { text: `${text}${String.fromCharCode(7)}` });
+    assert.equal(page.statusCode, 200);
+    const steps: Record<string, string>[] = [
+      { agency: 'unknown' },
+      { county: 'none' },
+      {},
+      { contact: 'anonymous' },
+    ];
+    for (const choices of steps) page = await answer(ctx, page, choices);
+    const sent = await answer(ctx, page, { action: 'send' });
+    assert.equal(sent.statusCode, 200, sent.body.slice(0, 300));
+    assert.equal(await countCases(text), 1, 'stored without the bell character');
+    const json = await ctx.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ reference: { $ne: null }, pin: ['1'] }),
+    });
+    assert.ok(json.statusCode >= 400 && json.statusCode < 500, `got ${json.statusCode}`);
+    assert.match(json.headers['content-type'] as string, /text\/html/);
+  });
+
+  test('a draft changed after it was sent, and sent again, shows the case it made and makes no other', async () => {
+    const text = `Please open the Huduma centre in Kisii on Saturdays (${Date.now()})`;
+    const { pages, reference } = await giveFeedback(ctx, {
+      kind: 'suggestion',
+      text,
+      agency: 'unknown',
+      county: 'none',
+      contact: { contact: 'anonymous' },
+    });
+    const check = pages.at(-1) as { body: string; statusCode: number; cookies: [] };
+    // The back button, a different answer, and Send again, in the other language.
+    const changed = { ...hiddenInputs(check.body), text: `${text} and Sundays`, switchLang: 'sw' };
+    const switched = await postForm(ctx, '/feedback', { ...changed, action: 'next' });
+    const again = await answer(ctx, switched, { action: 'send' }, 'baraza_lang=sw');
+    assert.equal(again.statusCode, 200);
+    assert.match(again.body, /Hii ilikwisha kutumwa/);
+    assert.ok(again.body.includes(`/track/${reference}`));
+    assert.ok(
+      again.body.includes(`href="/track/${reference}?lang=en"`),
+      'the language switch leads to the case',
+    );
+    assert.equal(await countCases(text), 1);
+    assert.equal(await countCases(`${text} and Sundays`), 0);
+  });
+
+  test('a form posted from another website is refused; the same site and clients without the headers are not', async () => {
+    const fields = { step: 'kind', kind: 'complaint', action: 'next' };
+    const post = (headers: Record<string, string>) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/feedback',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const forged = await post({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    assert.equal(forged.statusCode, 403);
+    assert.match(forged.body, /This form came from another website/);
+    const noFetchMetadata = await post({ origin: 'https://evil.example' });
+    assert.equal(noFetchMetadata.statusCode, 403, 'an Origin that is not this host is enough');
+    assert.equal((await post({ origin: 'http://localhost', host: 'localhost:80' })).statusCode, 200);
+    assert.equal((await post({ origin: 'http://10.0.0.5:3000', host: '10.0.0.5:3000' })).statusCode, 200);
+    assert.equal((await post({ 'sec-fetch-site': 'same-origin' })).statusCode, 200);
+    assert.equal((await post({})).statusCode, 200);
+  });
+
+  test("a signed-in citizen sees their own corruption report only with its PIN, and a named case's words only with the PIN", async () => {
+    const phone = '0744123456';
+    const report = await giveFeedback(ctx, {
+      kind: 'corruption_report',
+      text: 'The clerk at the lands office asked for hongo to release my title deed',
+      agency: 'unknown',
+      county: '01',
+      contact: { contact: 'phone', phone },
+    });
+    await postForm(ctx, '/my-cases/code', { destination: phone });
+    const sms = (ctx.sms as LocalSmsProvider).sent.filter((m) => m.to === '+254744123456');
+    assert.ok(
+      sms.every((m) => !/corrupt|bribe|hongo|rushwa/i.test(m.text)),
+      'no SMS to the phone names what the report is about',
+    );
+    const code = /\b(\d{6})\b/.exec(sms.at(-1)?.text ?? '')?.[1] as string;
+    const signed = await postForm(ctx, '/my-cases/verify', { destination: phone, code });
+    const cookie = `baraza_citizen=${signed.cookies.find((c) => c.name === 'baraza_citizen')?.value}`;
+    const sealed = await ctx.app.inject({ url: `/track/${report.reference}`, headers: { cookie } });
+    assert.match(sealed.body, /can only be seen with its PIN/);
+    assert.ok(!sealed.body.includes('Withdraw this case'));
+
+    const named = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'phone', phone: '0744654321' },
+    });
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    const asked = await asStaff(
+      ctx,
+      officer.cookie,
+      'POST',
+      `/api/v1/staff/cases/${named.reference}/status`,
+      {
+        status: 'awaiting_citizen',
+        message: 'Please send the receipt number 7731 from your application',
+      },
+    );
+    assert.equal(asked.statusCode, 200, asked.body);
+    const bare = await ctx.app.inject({ url: `/track/${named.reference}` });
+    assert.match(bare.body, /Waiting for your answer|waiting for you/i);
+    assert.ok(!bare.body.includes('receipt number 7731'), 'without the PIN, no words from the case');
+    const withPin = await ctx.app.inject({
+      url: `/track/${named.reference}`,
+      headers: { cookie: named.proofCookie },
+    });
+    assert.ok(withPin.body.includes('receipt number 7731'));
+  });
+
+  test('a browser asking for a page at an unknown address gets a page; an API client gets JSON', async () => {
+    const page = await ctx.app.inject({ url: '/no-such-page', headers: { accept: 'text/html' } });
+    assert.equal(page.statusCode, 404);
+    assert.match(page.body, /<h1>Page not found<\/h1>/);
+    const api = await ctx.app.inject({ url: '/api/v1/no-such-thing', headers: { accept: 'text/html' } });
+    assert.equal(api.statusCode, 404);
+    assert.equal(api.json().error.code, 'not_found');
+  });
+
+  test('the language switch on a page answering a post leads to a page that can be opened', async () => {
+    const { reference, proofCookie } = await giveFeedback(ctx, {
+      kind: 'complaint',
+      text: PASSPORT,
+      agency: 'DIS',
+      county: '47',
+      contact: { contact: 'anonymous' },
+    });
+    const wrong = await postForm(
+      ctx,
+      `/track/${reference}/withdraw`,
+      { confirm: 'no', reason: 'Sorted out' },
+      proofCookie,
+    );
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /value="Sorted out"/, 'the reason typed is kept');
+    assert.match(
+      wrong.body,
+      /name="confirm" value="yes" aria-invalid="true" aria-describedby="f-confirm-error"/,
+    );
+    const link = /href="([^"]+)" lang="sw"/.exec(wrong.body)?.[1];
+    assert.equal(link, `/track/${reference}?lang=sw`);
+    const code = await postForm(ctx, '/my-cases/code', { destination: '0755000111' });
+    assert.equal(/href="([^"]+)" lang="sw"/.exec(code.body)?.[1], '/my-cases?lang=sw');
   });
 });

@@ -415,7 +415,9 @@ export interface OutboundMessageTable {
   channel: OutboundChannel;
   recipient: string;
   subject: string | null;
+  /** Emptied once a secret message has gone or been given up on. */
   body: string;
+  secret: Generated<boolean>;
   caseId: string | null;
   purpose: string;
   dedupeKey: string;

@@ -22,7 +22,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { duplicateRoutes } from './routes/duplicates.ts';
 import { healthRoutes } from './routes/health.ts';
-import { portalRoutes } from './routes/portal.ts';
+import { portalRoutes, sendNotFoundPage } from './routes/portal.ts';
 import { publicCaseRoutes } from './routes/public-cases.ts';
 import { referralRoutes } from './routes/referrals.ts';
 import { slaRoutes } from './routes/sla.ts';
@@ -98,7 +98,7 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
 
   installValidation(app);
   refuseNulCharacters(app);
-  installErrorHandling(app);
+  installErrorHandling(app, (request, reply) => sendNotFoundPage(deps, request, reply));
   // The API speaks JSON only: a text/plain body is refused as 415, not half-read as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);

@@ -20,7 +20,8 @@ export function formFields(params: Iterable<[string, string]>): Record<string, s
   const fields: Record<string, string | string[]> = {};
   for (const [name, value] of params) {
     const existing = fields[name];
-    fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    fields[name] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   return fields;
 }

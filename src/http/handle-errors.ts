@@ -25,7 +25,11 @@ export interface ErrorBody {
  * (validation, JSON, size, media type) into the same shape, and anything else into a 500 that
  * says nothing about the inside. Messages are in the language the request asked for.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  /** What a browser asking for a page gets at an address that has none (the portal's page). */
+  pageNotFound?: (request: FastifyRequest, reply: FastifyReply) => unknown,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const t = translator(languageOf(request));
     if (error instanceof AppError) {
@@ -60,12 +64,17 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendError(reply, 500, 'internal', t('errors.internal'), {});
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'not_found', translator(languageOf(request))('errors.route_not_found'), {
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      /\btext\/html\b/.test(String(request.headers.accept ?? ''));
+    if (wantsPage && pageNotFound) return pageNotFound(request, reply);
+    return sendError(reply, 404, 'not_found', translator(languageOf(request))('errors.route_not_found'), {
       method: request.method,
       url: request.url.split('?')[0],
-    }),
-  );
+    });
+  });
 }
 
 export function sendError(

@@ -51,11 +51,25 @@ export function portalContext(
 ): PortalContext {
   return {
     language,
-    path: switchPath ?? (request.method === 'GET' ? (request.url.split('?')[0] ?? '/') : '/'),
+    path: switchPath ?? pageToGet(request),
     signedIn,
     ussdCode: deps.config.portal.ussdCode,
     smsNumber: deps.config.portal.smsNumber,
   };
+}
+
+/**
+ * The address of what a page shows, for the language switch: a GET's own; for a page answering a
+ * post, the page the form was on (a case's actions answer with the case, sign-in steps with My
+ * cases), since following a link to an action's address would GET nothing.
+ */
+function pageToGet(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '/';
+  if (request.method === 'GET') return path;
+  const onCase = /^\/track\/([0-9-]{11,13})(?:\/|$)/.exec(path);
+  if (onCase) return `/track/${onCase[1]}`;
+  if (path === '/track' || path.startsWith('/my-cases')) return path === '/track' ? '/track' : '/my-cases';
+  return '/';
 }
 
 /** Sends a page, compressed when the browser takes gzip: on 2G every kilobyte is a second. */
@@ -108,7 +122,11 @@ export async function readForm(request: FastifyRequest): Promise<PostedForm> {
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
       problem = { field: 'files', key: 'files_too_many', values: { max: UPLOAD_LIMITS.maxFiles } };
     } else if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      problem = { field: 'files', key: 'files_too_large', values: { mb: UPLOAD_LIMITS.maxBytes / 1048576, name: '' } };
+      problem = {
+        field: 'files',
+        key: 'files_too_large',
+        values: { mb: UPLOAD_LIMITS.maxBytes / 1048576, name: '' },
+      };
     } else {
       problem = { field: 'files', key: 'files_unreadable' };
     }
@@ -116,6 +134,10 @@ export async function readForm(request: FastifyRequest): Promise<PostedForm> {
   const cleaned = cleanFields(body);
   return problem ? { body: cleaned, files, problem } : { body: cleaned, files };
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /*
  * Only text fields, and no control characters but line breaks and tabs: whatever a page or a
@@ -125,10 +147,7 @@ function cleanFields(body: unknown): FormBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
   const clean = (value: unknown) =>
     typeof value === 'string'
-      ? // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-        value
-          .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-          .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+      ? value.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL_CHARACTERS, '')
       : undefined;
   const fields: FormBody = {};
   for (const [name, value] of Object.entries(body)) {

@@ -55,8 +55,12 @@ export function answer(
   choices: Record<string, string>,
   cookie?: string,
 ) {
-  // "Send" posts to its own address (the button's formaction), as the browser does.
-  const url = choices.action === 'send' ? '/feedback/send' : '/feedback';
+  // Where the browser would post: "Send" has its own address (the button's formaction), other
+  // buttons the form's action.
+  const url =
+    choices.action === 'send'
+      ? '/feedback/send'
+      : (/<form method="post" action="([^"]+)" id="step"/.exec(page.body)?.[1] ?? '/feedback');
   return postForm(ctx, url, { ...hiddenInputs(page.body), action: 'next', ...choices }, cookie);
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open-database.ts';
 import type { CaseRow, EscalationLevel } from '../../db/schema.ts';
+import { attachUploads, type UploadSummary } from '../attachments/attach-uploads.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, NewEvent } from '../events/append-events.ts';
 import type { Secrets } from '../security/secrets.ts';
@@ -28,19 +29,15 @@ async function asCitizen<T>(
   return mutateCase(deps, { id: found.id }, actor, deps.now(), decide);
 }
 
-/** A file the citizen sends with an answer: already checked and stored (core/attachments). */
-export interface SentFile {
-  id: string;
-  name: string;
-  contentType: string;
-  size: number;
-}
-
+/**
+ * An answer or more information from the citizen, with files already checked and stored
+ * (core/attachments): they are attached to the answer's event in the same transaction.
+ */
 export function replyToCase(
   deps: FollowUpDeps,
   proof: CitizenProof,
   message: string,
-  files: SentFile[] = [],
+  files: UploadSummary[] = [],
 ) {
   return asCitizen(deps, proof, (kase) => {
     if (!isOpen(kase.status)) {
@@ -48,12 +45,21 @@ export function replyToCase(
         status: kase.status,
       });
     }
-    const data = files.length > 0 ? { message, attachments: files } : { message };
+    const sent = files.map(({ id, name, contentType, size }) => ({ id, name, contentType, size }));
+    const data = files.length > 0 ? { message, attachments: sent } : { message };
     const events: NewEvent[] = [{ kind: 'case.citizen_replied', public: true, data }];
-    if (kase.status !== 'awaiting_citizen') return { events, result: { status: kase.status } };
+    // The answer is the first event written.
+    const afterAppend = async (trx: Db, [seq]: number[]) =>
+      attachUploads(trx, files, { caseId: kase.id, eventSeq: seq ?? null }, deps.now());
+    if (kase.status !== 'awaiting_citizen') return { events, result: { status: kase.status }, afterAppend };
     // The answer the agency was waiting for: the clock restarts (issue 4) and work resumes.
     events.push(statusEvent('awaiting_citizen', 'in_progress'));
-    return { changes: { status: 'in_progress' }, events, result: { status: 'in_progress' as const } };
+    return {
+      changes: { status: 'in_progress' },
+      events,
+      result: { status: 'in_progress' as const },
+      afterAppend,
+    };
   });
 }
 
@@ -131,10 +137,17 @@ export function appealCase(deps: FollowUpDeps, proof: CitizenProof, reason: stri
   });
 }
 
-function assertWithinReopenWindow(deps: FollowUpDeps, kase: CaseRow, now: Date): void {
-  // Counted from the resolution, not from when staff later closed it.
+/** The last moment a finished case may be reopened or appealed: counted from the resolution, not from when staff later closed it. */
+export function reopenDeadline(
+  kase: Pick<CaseRow, 'resolvedAt' | 'closedAt' | 'updatedAt'>,
+  reopenWindowDays: number,
+): { since: Date; deadline: Date } {
   const since = kase.resolvedAt ?? kase.closedAt ?? kase.updatedAt;
-  const deadline = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
+  return { since, deadline: new Date(since.getTime() + reopenWindowDays * 86_400_000) };
+}
+
+function assertWithinReopenWindow(deps: FollowUpDeps, kase: CaseRow, now: Date): void {
+  const { since, deadline } = reopenDeadline(kase, deps.reopenWindowDays);
   if (now > deadline) {
     throw new AppError(
       'invalid_transition',

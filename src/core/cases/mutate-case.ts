@@ -10,6 +10,8 @@ export interface Mutation<T> {
   changes?: Updateable<CaseTable>;
   events: NewEvent[];
   result: T;
+  /** Runs in the same transaction once the events are written, with their sequence numbers. */
+  afterAppend?: (trx: Db, seqs: number[]) => Promise<void>;
 }
 
 export interface MutateDeps {
@@ -63,7 +65,8 @@ export async function mutateCase<T>(
         .where('id', '=', kase.id)
         .execute();
     }
-    await appendEvents(trx, { id: kase.id, caseId: kase.id }, actor, mutation.events, now);
+    const seqs = await appendEvents(trx, { id: kase.id, caseId: kase.id }, actor, mutation.events, now);
+    await mutation.afterAppend?.(trx, seqs);
     return mutation.result;
   });
 }

@@ -281,10 +281,15 @@ function fingerprintOf(input: SubmitCaseInput): string {
     .digest('hex');
 }
 
-async function findByIdempotencyKey(
-  deps: SubmitCaseDeps,
+/**
+ * The case an idempotency key already made. With a fingerprint, a different submission under the
+ * same key is a conflict; without one (the portal, whose key is one draft), the earlier case is the
+ * answer whatever changed since.
+ */
+export async function findByIdempotencyKey(
+  deps: Pick<SubmitCaseDeps, 'db' | 'secrets' | 'reference'>,
   key: string,
-  fingerprint: string,
+  fingerprint: string | null,
 ): Promise<SubmittedCase | undefined> {
   const earlier = await deps.db
     .selectFrom('cases')
@@ -301,7 +306,7 @@ async function findByIdempotencyKey(
     .where('idempotencyKey', '=', key)
     .executeTakeFirst();
   if (!earlier) return undefined;
-  if (earlier.idempotencyFingerprint !== fingerprint) {
+  if (fingerprint !== null && earlier.idempotencyFingerprint !== fingerprint) {
     throw new AppError('conflict', 'This Idempotency-Key was already used for a different submission', {
       idempotencyKey: key,
     });

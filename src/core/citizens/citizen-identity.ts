@@ -13,7 +13,8 @@ export interface Destination {
   masked: string;
 }
 
-const EMAIL = /^[^\s@<>()[\]",;:]{1,64}@[^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:.]{2,}$/;
+/** An e-mail address Baraza will write to: one @, a dotted domain, nothing a mail header would choke on. */
+export const EMAIL = /^[^\s@<>()[\]",;:]{1,64}@[^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:.]{2,}$/;
 // Numbers an SMS can reach. Types libphonenumber cannot tell (undefined) get the benefit of the doubt.
 const TEXTABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER', 'VOIP']);
 

@@ -74,6 +74,7 @@ export async function requestSignInCode(
     return deps.messenger.queue(trx, {
       ...codeMessage(destination, code, request.language),
       purpose: 'sign_in_code',
+      secret: true,
       dedupeKey: `sign-in-code:${codeId}`,
     });
   });

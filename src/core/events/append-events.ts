@@ -17,7 +17,8 @@ export interface NewEvent {
 
 /**
  * Appends events to a stream inside the caller's transaction. The stream head row is locked, so
- * concurrent appends to one stream queue up instead of forking the chain.
+ * concurrent appends to one stream queue up instead of forking the chain. Answers with the
+ * sequence numbers the events were given, in order.
  */
 export async function appendEvents(
   trx: Db,
@@ -25,8 +26,8 @@ export async function appendEvents(
   actor: Actor,
   events: NewEvent[],
   now: Date,
-): Promise<void> {
-  if (events.length === 0) return;
+): Promise<number[]> {
+  if (events.length === 0) return [];
   const lockHead = () =>
     trx
       .selectFrom('eventStreams')
@@ -71,4 +72,5 @@ export async function appendEvents(
     .where('id', '=', stream.id)
     .execute();
   await trx.insertInto('events').values(rows).execute();
+  return rows.map((row) => row.seq);
 }

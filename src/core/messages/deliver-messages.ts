@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { SmsProvider, SmsResult } from '../../channels/sms/sms-provider.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/open-database.ts';
@@ -26,6 +27,9 @@ export interface DeliverDeps {
 
 /** What became of one delivery: `not_claimed` when it was not due (sent, failed, or being sent). */
 export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'not_claimed';
+
+/** A PIN or a sign-in code is not kept once the message is done with (see queue-message.ts). */
+const forgottenIfSecret = sql<string>`CASE WHEN secret THEN '' ELSE body END`;
 
 const minutes = (at: Date, count: number) => new Date(at.getTime() + count * 60_000);
 
@@ -62,6 +66,7 @@ export async function deliverMessage(deps: DeliverDeps, id: string): Promise<Del
         providerMessageId: result.providerMessageId,
         sentAt: deps.now(),
         error: null,
+        body: forgottenIfSecret,
       })
       .where('id', '=', id)
       .execute();
@@ -78,6 +83,7 @@ export async function deliverMessage(deps: DeliverDeps, id: string): Promise<Del
       provider,
       error: result.error.slice(0, 500),
       nextAttemptAt: minutes(deps.now(), backoff),
+      ...(givenUp ? { body: forgottenIfSecret } : {}),
     })
     .where('id', '=', id)
     .where('status', '=', 'queued')

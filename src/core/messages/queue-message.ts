@@ -9,6 +9,8 @@ export interface OutboundMessage {
   /** E-mail only. */
   subject?: string | undefined;
   body: string;
+  /** It carries a PIN or a sign-in code: its words are not kept once it has gone or been given up on. */
+  secret?: boolean;
   caseId?: string | undefined;
   /** What the message is for ('sign_in_code', ...), for operators reading the outbox. */
   purpose: string;
@@ -30,6 +32,7 @@ export async function queueMessage(db: Db, message: OutboundMessage & { now: Dat
       recipient: message.recipient,
       subject: message.subject ?? null,
       body: message.body,
+      secret: message.secret ?? false,
       caseId: message.caseId ?? null,
       purpose: message.purpose,
       dedupeKey: message.dedupeKey,

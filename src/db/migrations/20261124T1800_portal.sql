@@ -89,11 +89,3 @@ CREATE INDEX outbound_messages_recipient_idx ON outbound_messages (recipient, cr
 -- not the officer's name unless the agency allows"). Off unless the agency's administrator says so.
 ALTER TABLE agencies ADD COLUMN show_officer_names boolean NOT NULL DEFAULT false;
 
--- Wrong PINs per case: a six-digit PIN is a million guesses, and rate limits per address alone let
--- a patient guesser with a few addresses through in days. After PIN_ATTEMPTS.max wrong PINs within
--- an hour the case refuses every PIN until the hour is over (core/security/verify-case-pin.ts).
-CREATE TABLE case_pin_failures (
-  case_id uuid PRIMARY KEY REFERENCES cases (id),
-  window_start timestamptz NOT NULL,
-  failures integer NOT NULL
-);

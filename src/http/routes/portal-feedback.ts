@@ -44,18 +44,26 @@ export function portalFeedbackRoutes(app: App, deps: AppDeps): void {
   app.get('/feedback', { schema: { hide: true } }, async (request, reply) => {
     const language = portalLanguage(request, reply);
     const query = request.query as Record<string, string | undefined>;
-    const draft = readDraft({});
+    // No idempotency key yet: this page may be served from the offline cache to many drafts, so
+    // the key is drawn when the first answer is posted (readDraft), one per draft.
+    const draft = { ...readDraft({}), key: '' };
     // A door may choose the kind ("ask a question" from the information page).
     if (KINDS.includes(query.kind as (typeof KINDS)[number])) draft.kind = query.kind;
     return sendPage(request, reply, await stepPage(deps, request, language, 'kind', draft, []));
   });
 
   // Answering a step is cheap and a journey takes about ten of them: the tracking limit. Sending
-  // makes a case: the submission limit, on its own address (the button's formaction).
+  // makes a case and files are re-encoded: the submission limit, each on its own address (the
+  // send button's formaction, the files step's action).
   app.post(
     '/feedback',
     { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.track } },
     (request, reply) => answerStep(deps, request, reply, false),
+  );
+  app.post(
+    '/feedback/files',
+    { schema: { hide: true }, config: { rateLimit: deps.config.rateLimits.submit } },
+    (request, reply) => answerStep(deps, request, reply, false, true),
   );
   app.post(
     '/feedback/send',
@@ -64,7 +72,13 @@ export function portalFeedbackRoutes(app: App, deps: AppDeps): void {
   );
 }
 
-async function answerStep(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, sending: boolean) {
+async function answerStep(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sending: boolean,
+  withFiles = false,
+) {
   const form = await readForm(request);
   const body = form.body;
   const switchTo = first(body.switchLang);
@@ -81,7 +95,10 @@ async function answerStep(deps: AppDeps, request: FastifyRequest, reply: Fastify
 
   // Files arrive with the files step (its own button, or "continue" with files chosen).
   const fileErrors: FieldError[] = form.problem ? [form.problem] : [];
-  if (step === 'files' && form.files.length > 0 && !form.problem) {
+  if (form.files.length > 0 && !withFiles) {
+    // Files posted to the cheap address are not read: only the files step takes them.
+    fileErrors.push({ field: 'files', key: 'files_unreadable' });
+  } else if (step === 'files' && form.files.length > 0 && !form.problem) {
     const room = UPLOAD_LIMITS.maxFiles - (await findUploads(deps.db, draft.files)).length;
     if (form.files.length > room) {
       fileErrors.push({ field: 'files', key: 'files_too_many', values: { max: UPLOAD_LIMITS.maxFiles } });
@@ -190,14 +207,15 @@ async function sendFeedback(
     location && Math.abs(location.latitude) <= 90 && Math.abs(location.longitude) <= 180
       ? location
       : undefined;
-  const kindText = t(`kinds.${draft.kind}`).toLowerCase();
+  // "Your report", never "your corruption report": a phone or a mailbox may be read by others.
+  const what = t(`copy.what.${draft.kind}`);
   const copy: CaseCopy | undefined = phone
     ? {
         channel: 'sms',
         recipient: phone,
         body: (s) =>
           t('copy.sms', {
-            kind: kindText,
+            what,
             reference: formatReference(s.reference),
             pin: s.pin,
             date: s.resolveBy ? formatLocal(language, s.resolveBy) : '-',
@@ -210,7 +228,7 @@ async function sendFeedback(
           subject: t('copy.email_subject'),
           body: (s) =>
             t('copy.email', {
-              kind: kindText,
+              what,
               reference: formatReference(s.reference),
               pin: s.pin,
               date: s.resolveBy ? formatLocal(language, s.resolveBy) : '-',
@@ -218,7 +236,7 @@ async function sendFeedback(
             }),
         }
       : undefined;
-  const { submitted } = await submitCaseWithFiles(
+  const { submitted, changedAfterSending } = await submitCaseWithFiles(
     deps,
     {
       type: draft.kind as CaseType,
@@ -247,15 +265,16 @@ async function sendFeedback(
   return sendPage(
     request,
     reply,
-    renderSent(portalContext(deps, request, language), {
+    renderSent(portalContext(deps, request, language, null, `/track/${submitted.reference}`), {
       reference: submitted.reference,
       pin: submitted.pin,
       anonymous: submitted.anonymous,
       agency: submitted.agency,
       clearingHouse: submitted.agency.kind === 'clearing_house',
-      sealed: draft.kind === 'corruption_report',
+      sealed: submitted.type === 'corruption_report',
       resolveBy: submitted.resolveBy,
-      copyTo: phone ?? email ?? null,
+      copyTo: changedAfterSending ? null : (phone ?? email ?? null),
+      changedAfterSending,
     }),
   );
 }

@@ -8,11 +8,18 @@ import { requestSignInCode } from '../../core/citizens/request-sign-in-code.ts';
 import { verifySignInCode } from '../../core/citizens/verify-sign-in-code.ts';
 import { AppError } from '../../core/errors.ts';
 import type { CitizenIdentity, Language } from '../../db/schema.ts';
-import { first } from '../../web/portal/feedback-flow.ts';
 import { type FieldError, tr } from '../../web/portal/layout.ts';
 import { renderCodeEntry, renderMyCases, renderSignIn } from '../../web/portal/my-cases-pages.ts';
 import type { App, AppDeps } from '../build-app.ts';
-import { CITIZEN_COOKIE, cookieOptions, fieldOf, portalContext, portalLanguage, readForm, sendPage } from '../portal-support.ts';
+import {
+  CITIZEN_COOKIE,
+  cookieOptions,
+  fieldOf,
+  portalContext,
+  portalLanguage,
+  readForm,
+  sendPage,
+} from '../portal-support.ts';
 
 /** "My cases": sign in with a one-time code (no password), see every case, add anonymous ones. */
 export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
@@ -84,7 +91,15 @@ export function portalMyCasesRoutes(app: App, deps: AppDeps): void {
         return reply.redirect('/my-cases?claimed=1', 303);
       } catch (error) {
         const errors = [fieldError(error, 'reference')];
-        return listPage(deps, request, reply, language, identity, { errors }, statusOf(error));
+        return listPage(
+          deps,
+          request,
+          reply,
+          language,
+          identity,
+          { errors, reference: fieldOf(form, 'reference') },
+          statusOf(error),
+        );
       }
     },
   );
@@ -108,7 +123,7 @@ async function listPage(
   reply: FastifyReply,
   language: Language,
   identity: CitizenIdentity,
-  extra: { errors?: FieldError[]; flash?: string | undefined },
+  extra: { errors?: FieldError[]; flash?: string | undefined; reference?: string },
   status = 200,
 ) {
   const cases = await listCitizenCases(deps, identity, language);

@@ -1,13 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { publicOfficerName } from '../../core/agencies/show-officer-names.ts';
 import { acceptUpload } from '../../core/attachments/accept-upload.ts';
-import { attachUploads, findUploads } from '../../core/attachments/attach-uploads.ts';
+import { findUploads } from '../../core/attachments/attach-uploads.ts';
 import { listCaseUploads, readCaseUpload } from '../../core/attachments/read-upload.ts';
 import { storeUpload } from '../../core/attachments/store-upload.ts';
 import {
   appealCase,
   rateCase,
   reopenCase,
+  reopenDeadline,
   replyToCase,
   withdrawCase,
 } from '../../core/cases/citizen-follow-ups.ts';
@@ -27,9 +28,9 @@ import type { App, AppDeps } from '../build-app.ts';
 import {
   CITIZEN_COOKIE,
   cookieOptions,
+  fieldOf,
   PROOF_COOKIE,
   portalContext,
-  fieldOf,
   portalLanguage,
   readForm,
   SECURITY_HEADERS,
@@ -66,7 +67,10 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
       sendPage(
         request,
         reply,
-        renderTrackForm(portalContext(deps, request, language, null, '/track'), { reference: referenceInput, errors }),
+        renderTrackForm(portalContext(deps, request, language, null, '/track'), {
+          reference: referenceInput,
+          errors,
+        }),
         status,
       );
     let reference: string;
@@ -87,7 +91,11 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
         return refuse([{ field: 'pin', key: '@pin_locked', values: coreValues(error) }], 423);
       }
       const proven = readCaseProof(deps.secrets, request.cookies[PROOF_COOKIE], deps.now());
-      reply.setCookie(PROOF_COOKIE, signCaseProof(deps.secrets, [...proven, found.id], deps.now()), cookieOptions);
+      reply.setCookie(
+        PROOF_COOKIE,
+        signCaseProof(deps.secrets, [...proven, found.id], deps.now()),
+        cookieOptions,
+      );
     }
     return reply.redirect(`/track/${reference}`, 303);
   });
@@ -210,21 +218,7 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
   action(
     'reply',
     async (proof, body, files) => {
-      const uploads = await findUploads(deps.db, files.handles);
-      const sent = uploads.map(({ id, name, contentType, size }) => ({ id, name, contentType, size }));
-      await replyToCase(deps, proof, body.message ?? '', sent);
-      const row = await caseByReference(deps, proof.reference);
-      // The files belong to the answer's event.
-      const seq = await deps.db
-        .selectFrom('events')
-        .select('seq')
-        .where('streamId', '=', row?.id ?? '')
-        .where('kind', '=', 'case.citizen_replied')
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (row)
-        await attachUploads(deps.db, uploads, { caseId: row.id, eventSeq: seq?.seq ?? null }, deps.now());
+      await replyToCase(deps, proof, body.message ?? '', await findUploads(deps.db, files.handles));
     },
     (body) => {
       const length = body.message?.length ?? 0;
@@ -281,7 +275,7 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
 function caseByReference(deps: AppDeps, reference: string) {
   return deps.db
     .selectFrom('cases')
-    .select(['id', 'reference', 'pinHash', 'citizenId', 'sealed'])
+    .select(['id', 'reference', 'pinHash', 'citizenId', 'sealed', 'resolvedAt', 'closedAt', 'updatedAt'])
     .where('reference', '=', reference)
     .executeTakeFirst();
 }
@@ -337,16 +331,12 @@ async function showCase(
     // An anonymous case, or a corruption report, shows nothing without its PIN.
     return sendPage(request, reply, renderTrackForm(ctx, { reference: found.reference, needPin: true }));
   }
-  const kase = await trackCase(
-    deps,
-    found.reference,
-    canAct ? derivePin(deps.secrets, found.id) : undefined,
-    language,
-  );
+  // A browser that may act has proven the case already: no PIN is checked again (a case locked by
+  // someone else's guessing stays open to its citizen).
+  const kase = await trackCase(deps, found.reference, undefined, language, canAct);
   const uploads = canAct ? await listCaseUploads(deps.db, found.id) : [];
   const officer = await publicOfficerName(deps.db, found.id);
-  const since = kase.resolvedAt ?? kase.updatedAt;
-  const reopenUntil = new Date(since.getTime() + deps.reopenWindowDays * 86_400_000);
+  const reopenUntil = reopenDeadline(found, deps.reopenWindowDays).deadline;
   return sendPage(
     request,
     reply,

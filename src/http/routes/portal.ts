@@ -1,4 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import { translator } from '../../i18n/index.ts';
 import { ASSETS, manifest, SERVICE_WORKER } from '../../web/portal/assets.ts';
@@ -8,6 +9,7 @@ import type { App, AppDeps } from '../build-app.ts';
 import { acceptFormBodies } from '../form-bodies.ts';
 import { STATUS } from '../handle-errors.ts';
 import { MULTIPART_OPTIONS, portalContext, portalLanguage, sendPage } from '../portal-support.ts';
+import { refuseCrossSitePosts } from '../same-origin.ts';
 import { portalFeedbackRoutes } from './portal-feedback.ts';
 import { portalMyCasesRoutes, signedIn } from './portal-my-cases.ts';
 import { portalTrackRoutes } from './portal-track.ts';
@@ -21,6 +23,7 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
     acceptFormBodies(portal, 64 * 1024);
     await portal.register(fastifyMultipart, MULTIPART_OPTIONS);
     const typed = portal as unknown as App;
+    portal.addHook('onRequest', async (request) => refuseCrossSitePosts(request));
 
     // A page, never JSON and never a stack trace, whatever went wrong.
     portal.setErrorHandler(async (error, request, reply) => {
@@ -33,7 +36,10 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
           error.code === 'not_found'
             ? tr(language)('problem.not_found_body')
             : error.key
-              ? common(error.key.id.includes('.') ? error.key.id : `errors.${error.key.id}`, error.key.values ?? {})
+              ? common(
+                  error.key.id.includes('.') ? error.key.id : `errors.${error.key.id}`,
+                  error.key.values ?? {},
+                )
               : common(`errors.${error.code}`);
         return sendPage(request, reply, renderProblem(ctx, words, status), status);
       }
@@ -42,7 +48,12 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
         return sendPage(request, reply, renderProblem(ctx, common('errors.rate_limited'), 429), 429);
       }
       if (status && status >= 400 && status < 500) {
-        return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.bad_request'), status), status);
+        return sendPage(
+          request,
+          reply,
+          renderProblem(ctx, tr(language)('problem.bad_request'), status),
+          status,
+        );
       }
       request.log.error({ err: error }, 'portal page failed');
       return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.server_body'), 500), 500);
@@ -94,9 +105,16 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
   });
 }
 
+/** The portal's "page not found", for any address a browser asks a page of that has none. */
+export function sendNotFoundPage(deps: AppDeps, request: FastifyRequest, reply: FastifyReply) {
+  const language = portalLanguage(request, reply);
+  const ctx = portalContext(deps, request, language, null, '/');
+  return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.not_found_body'), 404), 404);
+}
+
 function sendAsset(
   request: { headers: Record<string, string | string[] | undefined> },
-  reply: import('fastify').FastifyReply,
+  reply: FastifyReply,
   asset: (typeof ASSETS)[string] & object,
   cacheControl: string,
 ) {

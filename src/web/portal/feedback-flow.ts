@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReferenceCache } from '../../core/agencies/reference-cache.ts';
+import { EMAIL } from '../../core/citizens/citizen-identity.ts';
 import { normalisePhone } from '../../core/citizens/normalise-phone.ts';
 import type { CaseType } from '../../db/schema.ts';
 import type { FieldError } from './layout.ts';
@@ -206,7 +207,7 @@ export function validateStep(step: Step, draft: FeedbackDraft, reference: Refere
         }
       } else if (draft.contact === 'email') {
         if (!draft.email) errors.push({ field: 'email', key: 'email_missing' });
-        else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(draft.email))
+        else if (draft.email.length > 254 || !EMAIL.test(draft.email))
           errors.push({ field: 'email', key: 'email_invalid' });
       }
       break;
@@ -227,7 +228,7 @@ export function firstIncomplete(draft: FeedbackDraft, reference: ReferenceCache)
 /** Hidden inputs for every answer except the ones the step itself asks. */
 export function hiddenFields(draft: FeedbackDraft, step: Step): [string, string][] {
   const asked = new Set<string>(STEP_FIELDS[step]);
-  const fields: [string, string][] = [['key', draft.key]];
+  const fields: [string, string][] = draft.key ? [['key', draft.key]] : [];
   for (const field of SINGLE) {
     const value = draft[field];
     if (value !== undefined && !asked.has(field) && field !== 'review') fields.push([field, value]);

@@ -19,6 +19,7 @@ import {
   errorText,
   type FieldError,
   fieldId,
+  fileField,
   type PortalContext,
   portalPage,
   radios,
@@ -49,7 +50,9 @@ export function renderStep(ctx: PortalContext, view: StepView): string {
   const counted = draft.agency || !view.suggestion ? draft : { ...draft, agency: view.suggestion.agency };
   const position = stepPosition(step, counted, view.reference);
   const question = QUESTIONS[step](ctx.language, view);
-  const form = html`<form method="post" action="/feedback" id="step" data-draft novalidate ${step === 'files' ? html`enctype="multipart/form-data"` : ''}>
+  // Files are re-encoded on arrival, the costliest thing a citizen can ask of the server: that
+  // step posts to an address with the submission limit.
+  const form = html`<form method="post" action="${step === 'files' ? '/feedback/files' : '/feedback'}" id="step" data-draft novalidate ${step === 'files' ? html`enctype="multipart/form-data"` : ''}>
 <p class="steps">${t('feedback.step', position)}</p>
 ${hiddenFields(draft, step).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <input type="hidden" name="step" value="${step}">
@@ -194,12 +197,7 @@ ${
 }
 ${
   room > 0
-    ? html`<div class="field${errors.length ? ' err' : ''}">
-<label for="${fieldId('files')}">${t('feedback.files.label')}</label>
-<span class="hint" id="${fieldId('files')}-hint">${t('feedback.files.hint', { mb, max: UPLOAD_LIMITS.maxFiles })}</span>
-${errors.map((e) => html`<span class="err-msg" id="${fieldId('files')}-error">${errorText(language, e)}</span>`)}
-<input type="file" id="${fieldId('files')}" name="upload" multiple accept="image/jpeg,image/png,image/webp,image/gif,application/pdf" aria-describedby="${fieldId('files')}-hint${errors.length ? ` ${fieldId('files')}-error` : ''}">
-</div>
+    ? html`${fileField(language, errors, t('feedback.files.hint', { mb, max: UPLOAD_LIMITS.maxFiles }))}
 <p><button class="btn sec" name="action" value="upload">${t('feedback.files.add')}</button></p>`
     : html`<p>${t('feedback.files.full', { max: UPLOAD_LIMITS.maxFiles })}</p>`
 }`;
@@ -270,12 +268,15 @@ export interface SentView {
   sealed: boolean;
   resolveBy: Date | null;
   copyTo: string | null;
+  /** The draft was sent before and changed since: this is the case it made, the changes were not sent. */
+  changedAfterSending?: boolean;
 }
 
 export function renderSent(ctx: PortalContext, view: SentView): string {
   const t = tr(ctx.language);
   const due = view.resolveBy ? formatLocal(ctx.language, view.resolveBy) : null;
-  const body = html`<div class="panel" role="status"><h1>${t('sent.title')}</h1>
+  const body = html`<div class="panel" role="status"><h1>${t(view.changedAfterSending ? 'sent.already_title' : 'sent.title')}</h1>
+${view.changedAfterSending ? html`<p>${t('sent.already')}</p>` : ''}
 <p>${t('sent.reference')}<strong>${formatReference(view.reference)}</strong></p>
 ${view.anonymous || view.sealed ? html`<p>${t('sent.pin')}<strong>${view.pin}</strong></p>` : ''}
 </div>
@@ -291,7 +292,7 @@ ${view.copyTo ? html`<p>${t('sent.copy', { to: view.copyTo })}</p>` : view.anony
   }</p>
 ${due ? html`<p>${t('sent.due', { date: due })}</p>` : ''}
 <p><a class="btn" href="/track/${view.reference}">${t('sent.track')}</a> <a class="btn sec" href="/feedback">${t('sent.another')}</a></p>`;
-  return portalPage(ctx, { title: t('sent.title'), body });
+  return portalPage(ctx, { title: t(view.changedAfterSending ? 'sent.already_title' : 'sent.title'), body });
 }
 
 /** A moment as people in Kenya read it: Africa/Nairobi, day and time in words. */

@@ -59,6 +59,14 @@ export function portalPage(
 <script src="/portal/assets/portal.js?v=${ASSET_VERSION}" defer></script>
 </head>
 <body>
+${
+  // Enter in a field submits with the form's first button in document order, which would be the
+  // language switch in the header: this one, first of all, continues instead. Out of the tab order
+  // and hidden from screen readers, which reach the visible Continue button.
+  page.switchForm
+    ? html`<button form="${page.switchForm}" name="action" value="next" class="visually-hidden" tabindex="-1" aria-hidden="true">${t('feedback.continue')}</button>`
+    : ''
+}
 <a class="skip" href="#main">${t('skip')}</a>
 <header class="bar"><div class="in">
 <a class="brand" href="/">Baraza</a>
@@ -67,7 +75,7 @@ ${switchTo}
 ${ctx.signedIn ? html`<li><a href="/my-cases">${t('my.title')}</a></li>` : ''}
 </ul></nav>
 </div></header>
-<div class="in" id="offline" role="status" aria-live="polite" data-saved="${t('offline.saved')}" data-sending="${t('offline.sending')}"></div>
+<div class="in" id="offline" role="status" aria-live="polite" data-saved="${t('offline.saved')}" data-sending="${t('offline.sending')}" data-resume="${t('offline.resume')}" data-send="${t('offline.send_now')}" data-discard="${t('offline.discard')}" data-discarded="${t('offline.discarded')}"></div>
 <main class="in" id="main" tabindex="-1">
 ${page.errors?.length ? errorSummary(ctx.language, page.errors) : ''}
 ${page.body}
@@ -87,10 +95,13 @@ export function withLang(path: string, language: Language): string {
   return url.pathname + url.search;
 }
 
-/** Listed at the top, each linking to its field, as WCAG's error identification asks. */
+/**
+ * Listed at the top, each linking to its field, as WCAG's error identification asks; focused on
+ * arrival (autofocus, no script needed), so a screen reader reads it first.
+ */
 export function errorSummary(language: Language, errors: FieldError[]): Html {
   const t = tr(language);
-  return html`<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary">
+  return html`<div class="summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary" autofocus>
 <h2 id="error-summary-title">${t('errors.summary')}</h2>
 <ul>${errors.map((e) => html`<li><a href="#${fieldId(e.field)}">${errorText(language, e)}</a></li>`)}</ul>
 </div>`;
@@ -109,10 +120,11 @@ export function errorText(language: Language, error: FieldError): string {
   return tr(language)(`errors.${error.key}`, error.values);
 }
 
+/** One message per field, whatever number of problems it had (one id for aria-describedby). */
 export function errorFor(language: Language, errors: FieldError[] | undefined, field: string): Html | '' {
-  const found = errors?.find((e) => e.field === field);
-  if (!found) return '';
-  return html`<span class="err-msg" id="${fieldId(field)}-error"><span class="visually-hidden">${tr(language)('errors.prefix')}:</span> ${errorText(language, found)}</span>`;
+  const found = errors?.filter((e) => e.field === field) ?? [];
+  if (found.length === 0) return '';
+  return html`<span class="err-msg" id="${fieldId(field)}-error"><span class="visually-hidden">${tr(language)('errors.prefix')}:</span> ${found.map((e) => errorText(language, e)).join(' ')}</span>`;
 }
 
 export const hasError = (errors: FieldError[] | undefined, field: string) =>
@@ -154,6 +166,34 @@ ${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>`
 ${errorFor(language, errors, name)}
 ${control}
 </div>`;
+}
+
+/** Photos and documents: the limits in the hint, every problem in one message. */
+export function fileField(language: Language, errors: FieldError[] | undefined, hint: string): Html {
+  const id = fieldId('files');
+  const invalid = hasError(errors, 'files');
+  const described = describedBy(errors, 'files', true);
+  return html`<div class="field${invalid ? ' err' : ''}">
+<label for="${id}">${tr(language)('feedback.files.label')}</label>
+<span class="hint" id="${id}-hint">${hint}</span>
+${errorFor(language, errors, 'files')}
+<input type="file" id="${id}" name="upload" multiple accept="${UPLOAD_ACCEPT}" aria-describedby="${described}" ${invalid ? html`aria-invalid="true"` : ''}>
+</div>`;
+}
+
+export const UPLOAD_ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,application/pdf';
+
+/** A checkbox that must be ticked (the withdrawal's "yes, I am sure"). */
+export function confirmBox(
+  language: Language,
+  options: { name: string; label: string; errors?: FieldError[] | undefined },
+): Html {
+  const { name, errors } = options;
+  const id = fieldId(name);
+  const invalid = hasError(errors, name);
+  return html`<div class="field${invalid ? ' err' : ''}">
+${errorFor(language, errors, name)}
+<div class="choice"><input type="checkbox" id="${id}" name="${name}" value="yes" ${invalid ? html`aria-invalid="true" aria-describedby="${id}-error"` : ''}><label for="${id}">${options.label}</label></div></div>`;
 }
 
 export function radios(

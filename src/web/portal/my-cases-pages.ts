@@ -41,7 +41,13 @@ ${textField(ctx.language, { name: 'code', label: t('my.code'), hint: t('my.code_
 
 export function renderMyCases(
   ctx: PortalContext,
-  view: { cases: CitizenCaseSummary[]; errors?: FieldError[]; flash?: string | undefined },
+  view: {
+    cases: CitizenCaseSummary[];
+    errors?: FieldError[];
+    flash?: string | undefined;
+    /** What was typed into the claim form, shown again with its error. */
+    reference?: string;
+  },
 ): string {
   const t = tr(ctx.language);
   const common = translator(ctx.language);
@@ -63,7 +69,7 @@ ${
 <h2>${t('my.claim_title')}</h2>
 <p>${t('my.claim_intro')}</p>
 <form method="post" action="/my-cases/claim" novalidate>
-${textField(ctx.language, { name: 'reference', label: t('track.reference'), value: undefined, inputmode: 'numeric', autocomplete: 'off', maxlength: 20, errors })}
+${textField(ctx.language, { name: 'reference', label: t('track.reference'), value: view.reference, inputmode: 'numeric', autocomplete: 'off', maxlength: 20, errors })}
 ${textField(ctx.language, { name: 'pin', label: t('track.pin'), value: '', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, errors })}
 <button class="btn sec">${t('my.claim')}</button>
 </form>

@@ -5,9 +5,9 @@ import { translator } from '../../i18n/index.ts';
 import { type Html, html } from '../html.ts';
 import { formatLocal } from './feedback-pages.ts';
 import {
-  errorText,
+  confirmBox,
   type FieldError,
-  fieldId,
+  fileField,
   type PortalContext,
   portalPage,
   radios,
@@ -67,18 +67,13 @@ export function renderCase(ctx: PortalContext, view: CaseView): string {
 ${awaiting ? html`<p class="note">${t('track.awaiting')}</p>` : ''}
 <form method="post" action="${path}/reply" enctype="multipart/form-data" novalidate>
 ${textField(ctx.language, { name: 'message', label: t('track.message'), value: view.values?.message, multiline: true, maxlength: 5000, errors })}
-<div class="field"><label for="${fieldId('files')}">${t('feedback.files.label')}</label>
-<span class="hint" id="${fieldId('files')}-hint">${t('feedback.files.hint', { mb: UPLOAD_LIMITS.maxBytes / 1024 / 1024, max: UPLOAD_LIMITS.maxFiles })}</span>
-${errors.filter((e) => e.field === 'files').map((e) => html`<span class="err-msg" id="${fieldId('files')}-error">${errorText(ctx.language, e)}</span>`)}
-<input type="file" id="${fieldId('files')}" name="upload" multiple accept="image/jpeg,image/png,image/webp,image/gif,application/pdf" aria-describedby="${fieldId('files')}-hint"></div>
+${fileField(ctx.language, errors, t('feedback.files.hint', { mb: UPLOAD_LIMITS.maxBytes / 1024 / 1024, max: UPLOAD_LIMITS.maxFiles }))}
 <button class="btn">${t('track.send')}</button>
 </form></section>
 <section aria-labelledby="withdraw-title"><h2 id="withdraw-title">${t('track.withdraw_title')}</h2>
 <form method="post" action="${path}/withdraw" novalidate>
-<div class="field${errors.some((e) => e.field === 'confirm') ? ' err' : ''}">
-${errors.filter((e) => e.field === 'confirm').map((e) => html`<span class="err-msg" id="${fieldId('confirm')}-error">${errorText(ctx.language, e)}</span>`)}
-<div class="choice"><input type="checkbox" id="${fieldId('confirm')}" name="confirm" value="yes"><label for="${fieldId('confirm')}">${t('track.withdraw_confirm')}</label></div></div>
-${textField(ctx.language, { name: 'reason', label: t('track.withdraw_reason'), value: undefined, maxlength: 2000, errors })}
+${confirmBox(ctx.language, { name: 'confirm', label: t('track.withdraw_confirm'), errors })}
+${textField(ctx.language, { name: 'reason', label: t('track.withdraw_reason'), value: view.values?.reason, maxlength: 2000, errors })}
 <button class="btn warn">${t('track.withdraw')}</button>
 </form></section>`);
   }

@@ -38,8 +38,13 @@
     });
   }
 
-  /* Offline drafts: a feedback step posted while offline is kept on this device and sent, once,
-     when the connection returns. The form's idempotency key makes a repeat the same case. */
+  /* Offline drafts: a feedback step posted while offline is kept on this device. The page that
+     saved it sends it, once, when the connection returns; a later visit asks first (the phone may
+     be shared), and a draft older than a week is dropped. The form's idempotency key makes a
+     repeat the same case. */
+  var WEEK = 7 * 24 * 60 * 60 * 1000;
+  var savedHere = false;
+
   function entriesOf(form, submitter) {
     var out = [];
     var data = new FormData(form);
@@ -48,6 +53,12 @@
     });
     if (submitter && submitter.name) out.push([submitter.name, submitter.value]);
     return out;
+  }
+
+  function forget() {
+    try {
+      localStorage.removeItem(KEY);
+    } catch (e) {}
   }
 
   function send(draft) {
@@ -64,8 +75,10 @@
     })
       .then((response) =>
         response.text().then((text) => {
-          if (response.status >= 500) throw new Error('server');
-          localStorage.removeItem(KEY);
+          // Busy or broken: keep it and try again later. Anything else is the server's answer.
+          if (response.status >= 500 || response.status === 429) throw new Error('later');
+          forget();
+          savedHere = false;
           document.open();
           document.write(text);
           document.close();
@@ -90,19 +103,55 @@
     } catch (e) {
       return;
     }
+    savedHere = true;
     say('saved');
   });
 
-  function resume() {
+  function savedDraft() {
     var saved = null;
     try {
       saved = JSON.parse(localStorage.getItem(KEY) || 'null');
     } catch (e) {
       saved = null;
     }
-    if (saved && navigator.onLine) send(saved);
-    else if (saved) say('saved');
+    if (saved && !(saved.at > Date.now() - WEEK && saved.fields && saved.action)) {
+      forget();
+      return null;
+    }
+    return saved;
   }
-  window.addEventListener('online', resume);
-  resume();
+
+  /* A draft from an earlier visit: the citizen chooses to send it or throw it away. */
+  function ask(saved) {
+    if (!banner) return;
+    banner.textContent = '';
+    var text = document.createElement('p');
+    text.textContent = banner.getAttribute('data-resume');
+    var sendButton = document.createElement('button');
+    sendButton.type = 'button';
+    sendButton.className = 'btn';
+    sendButton.textContent = banner.getAttribute('data-send');
+    sendButton.addEventListener('click', () => {
+      send(saved);
+    });
+    var discard = document.createElement('button');
+    discard.type = 'button';
+    discard.className = 'btn sec';
+    discard.textContent = banner.getAttribute('data-discard');
+    discard.addEventListener('click', () => {
+      forget();
+      banner.textContent = banner.getAttribute('data-discarded');
+    });
+    banner.appendChild(text);
+    banner.appendChild(sendButton);
+    banner.appendChild(discard);
+    banner.className = 'in on note';
+  }
+
+  window.addEventListener('online', () => {
+    var saved = savedDraft();
+    if (saved && savedHere) send(saved);
+  });
+  var earlier = savedDraft();
+  if (earlier) ask(earlier);
 })();
