@@ -3,8 +3,9 @@ import { gunzipSync } from 'node:zlib';
 
 /*
  * Just enough of a browser for the portal's weight figures: it keeps cookies, asks for gzip, sends
- * forms as browsers encode them, and records what crossed the wire. HTML is read with regular
- * expressions: the portal's own markup is regular, and a parser would be a new dependency.
+ * forms as browsers encode them (Origin: this origin, Sec-Fetch-Site: same-origin), and records
+ * what crossed the wire. HTML is read with regular expressions: the portal's own markup is
+ * regular, and a parser would be a new dependency.
  */
 
 export interface Fetched {
@@ -78,6 +79,9 @@ export class Browser {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     }
     if (body) {
+      // A browser names the page's origin on a form post; the portal refuses posts from other sites.
+      headers.origin = this.origin;
+      headers['sec-fetch-site'] = 'same-origin';
       headers['content-type'] = body.type;
       headers['content-length'] = String(body.bytes.length);
     }

@@ -16,19 +16,24 @@ import type { ScenarioResult } from './report.ts';
  *   requests a first visit makes and the bytes they carry, gzip asked for, against 60 KB, and
  *   whether every one stays on the origin;
  * - load: four pages under the settings' connections, with autocannon's latency and, in the
- *   server, the time from Node's 'request' event to the response's 'finish';
+ *   server, the time from Node's 'request' event to the response's 'finish'; each page's
+ *   requests/s as a share of the baseline select's (bare Fastify + pg) measured in the same run;
  * - rendering: the page functions alone, in process and without load, 10,000 calls each.
  */
 
 export interface PortalScenario extends ScenarioResult {
   /** In the server process: Node's 'request' event to the response's 'finish', measured requests only. */
   server: { requests: number; p50Us: number; p99Us: number; maxUs: number };
+  /** Requests per second as a share of the baseline select's; null without a baseline. */
+  ofBaseline: number | null;
 }
 
 export interface PortalFigures {
   budgetBytes: number;
   pages: PageWeight[];
   once: OnceFigures | null;
+  /** The bare Fastify + pg primary-key SELECT of the same run, the yardstick for `load`. */
+  baseline: ScenarioResult | null;
   load: PortalScenario[];
   render: RenderTiming[];
   /** Lines the server logged at level error during the section (BENCH_ONLY=portal logs them). */
@@ -43,6 +48,7 @@ export async function benchPortal(
   config: Pick<Config, 'portal' | 'reopenWindowDays'>,
   url: string,
   settings: BenchSettings,
+  baseline: ScenarioResult | null,
   serverLog: string[] = [],
 ): Promise<PortalFigures> {
   const failures: string[] = [];
@@ -93,7 +99,12 @@ export async function benchPortal(
         url,
         method: 'POST',
         path,
-        headers: { ...BROWSER_HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          ...BROWSER_HEADERS,
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: url,
+          'sec-fetch-site': 'same-origin',
+        },
         body: new URLSearchParams(fields).toString(),
       },
     });
@@ -117,7 +128,8 @@ export async function benchPortal(
   try {
     for (const scenario of scenarios) {
       const result = await measureScenario(settings, scenario, failures, () => timer.start());
-      load.push({ ...result, server: timer.stop() });
+      const ofBaseline = baseline ? result.requestsPerSecond / baseline.requestsPerSecond : null;
+      load.push({ ...result, server: timer.stop(), ofBaseline });
     }
   } finally {
     timer.remove();
@@ -129,6 +141,7 @@ export async function benchPortal(
     budgetBytes: BUDGET_BYTES,
     pages: journey.pages,
     once: journey.once ?? null,
+    baseline,
     load,
     render,
     serverErrors: [...serverLog],
@@ -198,17 +211,19 @@ export function formatPortal(f: PortalFigures): string {
       'p99 ms',
       'server p50 ms',
       'server p99 ms',
+      '÷ baseline',
       'requests',
       'errors',
       'non-2xx',
     ],
-    f.load.map((s) => [
+    [...(f.baseline ? [{ ...f.baseline, server: undefined, ofBaseline: 1 }] : []), ...f.load].map((s) => [
       s.name,
       s.requestsPerSecond.toFixed(0),
       ms(s.latencyP50Ms),
       ms(s.latencyP99Ms),
-      (s.server.p50Us / 1000).toFixed(2),
-      (s.server.p99Us / 1000).toFixed(2),
+      s.server ? (s.server.p50Us / 1000).toFixed(2) : '-',
+      s.server ? (s.server.p99Us / 1000).toFixed(2) : '-',
+      s.ofBaseline === null ? '-' : s.ofBaseline.toFixed(2),
       String(s.requests),
       String(s.errors),
       String(s.non2xx),
@@ -242,7 +257,8 @@ export function formatPortal(f: PortalFigures): string {
     ...once,
     `links and form targets off the origin: ${offOrigin.length ? offOrigin.join(', ') : 'none'}`,
     '',
-    'portal under load (p50/p99: autocannon, whole ms; server: request event to response finish, in the server process):',
+    'portal under load (p50/p99: autocannon, whole ms; server: request event to response finish, in the server process;',
+    '÷ baseline: requests/s as a share of the bare Fastify + pg primary-key SELECT of this run):',
     loads,
     '',
     `portal page functions in process, no load (${RENDER_CALLS.toLocaleString('en')} calls each after 1,000 to warm up):`,

@@ -92,14 +92,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   cleanups.push(() => started.close());
   const barazaUrl = await started.app.listen({ port: 0, host: '127.0.0.1' });
 
-  // Same pool size as Baraza's, read from its pool rather than assumed.
   const poolSize = started.database.pool.options.max ?? 10;
-  const pool = new pg.Pool({ connectionString: database.url, max: poolSize });
-  cleanups.push(() => pool.end());
-  await createBaselineTable(pool, settings.seedCases);
-  const baselineApp = buildBaselineApp(pool);
-  cleanups.push(() => baselineApp.close());
-  const baselineUrl = await baselineApp.listen({ port: 0, host: '127.0.0.1' });
+  const { pool, url: baselineUrl } = await startBaseline(database.url, poolSize, settings.seedCases);
 
   const rss: Record<string, number> = { afterStart: rssMb() };
   const failures: string[] = [];
@@ -146,19 +140,18 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   const references = (await pool.query<{ reference: string }>('SELECT reference FROM cases')).rows.map(
     (r) => r.reference,
   );
-  const baselineSelect = await measure('baseline select', 'bare Fastify + pg: one primary-key SELECT', {
-    kind: 'read',
-    url: baselineUrl,
-    pathPrefix: '/baseline/',
-    keys: baselineIds,
-  });
+  const baselineSelect = await measureScenario(
+    settings,
+    baselineSelectScenario(baselineUrl, baselineIds),
+    failures,
+  );
   const track = await measure('track', 'GET /api/v1/cases/{reference}', {
     kind: 'read',
     url: barazaUrl,
     pathPrefix: '/api/v1/cases/',
     keys: references,
   });
-  const portal = await benchPortal(started, config, barazaUrl, settings);
+  const portal = await benchPortal(started, config, barazaUrl, settings, baselineSelect);
   failures.push(...portal.failures);
   rss.atEnd = rssMb();
   console.log('triage: predict throughput, CLI end to end, training on 10,000 examples...');
@@ -241,8 +234,9 @@ async function runSlaOnly(settings: BenchSettings, loadAtStart: number): Promise
 
 /**
  * The citizen portal's section alone (BENCH_ONLY=portal): Baraza on a fresh database with no cases
- * but the one the journey sends, rate limits off. The server logs at level error into a list that
- * the report prints, so a failing page says why.
+ * but the one the journey sends, rate limits off, and the baseline select to compare its pages
+ * with. The server logs at level error into a list that the report prints, so a failing page says
+ * why.
  */
 async function runPortalOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
   let database: BenchDatabase;
@@ -268,7 +262,19 @@ async function runPortalOnly(settings: BenchSettings, loadAtStart: number): Prom
   });
   cleanups.push(() => started.close());
   const url = await started.app.listen({ port: 0, host: '127.0.0.1' });
-  const portal = await benchPortal(started, config, url, settings, serverLog);
+
+  // The yardstick, as in the full run: a primary-key SELECT through bare Fastify + pg, measured now.
+  const failures: string[] = [];
+  let baseline: ScenarioResult | null = null;
+  if (settings.seedCases > 0) {
+    const poolSize = started.database.pool.options.max ?? 10;
+    const { pool, url: baselineUrl } = await startBaseline(database.url, poolSize, settings.seedCases);
+    await pool.query('VACUUM ANALYZE');
+    const ids = (await pool.query<{ id: string }>('SELECT id FROM bench_baseline')).rows.map((r) => r.id);
+    baseline = await measureScenario(settings, baselineSelectScenario(baselineUrl, ids), failures);
+  }
+  const portal = await benchPortal(started, config, url, settings, baseline, serverLog);
+  failures.push(...portal.failures);
   const postgres = (await started.database.pool.query<{ server_version: string }>('SHOW server_version'))
     .rows[0]?.server_version;
   console.log(`\n${formatPortal(portal)}`);
@@ -278,14 +284,32 @@ async function runPortalOnly(settings: BenchSettings, loadAtStart: number): Prom
     settings: { ...settings, adminUrl: redact(settings.adminUrl) },
     portal,
     rssMb: { atEnd: rssMb() },
-    failures: portal.failures,
+    failures,
   });
   console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
-  if (portal.failures.length > 0) {
-    console.error(`\nFAILED:\n${portal.failures.map((f) => `  - ${f}`).join('\n')}`);
+  if (failures.length > 0) {
+    console.error(`\nFAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     return 1;
   }
   return 0;
+}
+
+/** The baseline app on its own pg Pool (the size of Baraza's, read from its pool rather than assumed). */
+async function startBaseline(databaseUrl: string, poolSize: number, rows: number) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  cleanups.push(() => pool.end());
+  await createBaselineTable(pool, rows);
+  const app = buildBaselineApp(pool);
+  cleanups.push(() => app.close());
+  return { pool, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+}
+
+function baselineSelectScenario(url: string, keys: string[]) {
+  return {
+    name: 'baseline select',
+    description: 'bare Fastify + pg: one primary-key SELECT',
+    target: { kind: 'read', url, pathPrefix: '/baseline/', keys } satisfies Target,
+  };
 }
 
 function describeMachine(postgres: string | undefined, loadAverageAtStart: number) {

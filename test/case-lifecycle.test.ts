@@ -61,7 +61,12 @@ describe('a case from submission to closure', () => {
     assert.ok(!kinds.includes('case.assigned'), 'assignment is internal');
     assert.ok(kinds.includes('case.responded'));
     assert.ok(!JSON.stringify(body).includes(officer.email));
-    assert.ok(JSON.stringify(body).includes('Nyayo House, counter 4'), 'the resolution message is public');
+    assert.ok(
+      !JSON.stringify(body).includes('Nyayo House, counter 4'),
+      'with the reference alone, the words of the case stay hidden',
+    );
+    const withPin = (await track(reference, { 'x-tracking-pin': pin })).json();
+    assert.ok(JSON.stringify(withPin).includes('Nyayo House, counter 4'), 'the resolution message is public');
     assert.ok(!JSON.stringify(body).includes('Checked the file'), 'the note text is not public');
 
     const detail = await asStaff(ctx, officer.cookie, 'GET', `/api/v1/staff/cases/${reference}`);

@@ -74,6 +74,30 @@ async function phone(
   return { context, page };
 }
 
+/**
+ * Answers "give feedback" in English up to the check page: the office left to "I don't know", no
+ * files, anonymous (or stops at the contact question).
+ */
+async function walkToCheck(
+  page: Page,
+  answers: { kind: string; text: string; county: string; stopAtContact?: boolean },
+): Promise<void> {
+  const next = () => page.getByRole('button', { name: 'Continue' }).click();
+  await page.goto(`${origin}/feedback?lang=en`);
+  await page.getByLabel(answers.kind, { exact: true }).check();
+  await next();
+  await page.getByLabel('Describe it in your own words').fill(answers.text);
+  await next();
+  await page.getByLabel("I don't know").check();
+  await next();
+  await page.getByLabel('County', { exact: true }).selectOption({ label: answers.county });
+  await next();
+  await next();
+  if (answers.stopAtContact) return;
+  await page.getByLabel('Stay anonymous').check();
+  await next();
+}
+
 async function countCases(description: string): Promise<number> {
   const row = await ctx.database.db
     .selectFrom('cases')
@@ -205,18 +229,7 @@ test('a citizen signs in with a code sent by SMS and sees all their cases', asyn
 test('a step sent while offline is kept on the phone and sent once when the connection returns', async () => {
   const { context, page } = await phone();
   const text = `Water has not reached our estate for two weeks (${Date.now()})`;
-  await page.goto(`${origin}/feedback?lang=en`);
-  await page.getByLabel('Concern').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Describe it in your own words').fill(text);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel("I don't know").check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('County', { exact: true }).selectOption({ label: 'Nakuru' });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Stay anonymous').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await walkToCheck(page, { kind: 'Concern', text, county: 'Nakuru' });
 
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -240,29 +253,19 @@ test('a step sent while offline is kept on the phone and sent once when the conn
 test('feedback saved offline on an earlier visit is offered, and sent only when the citizen says so', async () => {
   const { context, page } = await phone();
   const text = `The footbridge at Githurai is broken (${Date.now()})`;
-  await page.goto(`${origin}/feedback?lang=en`);
-  await page.getByLabel('Complaint').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Describe it in your own words').fill(text);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel("I don't know").check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('County', { exact: true }).selectOption({ label: 'Kiambu' });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Stay anonymous').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await walkToCheck(page, { kind: 'Complaint', text, county: 'Kiambu' });
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await page.locator('#offline.on').waitFor();
-  await page.close();
-
-  // Later, online, on the same phone: nothing goes without the citizen's say.
-  await context.setOffline(false);
-  const later = await context.newPage();
+  // The browser is closed with the draft in it, and opened again later, online.
+  const kept = await context.storageState();
+  await context.close();
+  const reopened = await browser.newContext({ ...PHONE, storageState: kept });
+  const later = await reopened.newPage();
   await later.goto(`${origin}/?lang=en`);
   await later.getByRole('button', { name: 'Send it now' }).waitFor();
-  assert.equal(await countCases(text), 0);
+  await later.waitForTimeout(300);
+  assert.equal(await countCases(text), 0, 'nothing goes without the citizen saying so');
   await later.getByRole('button', { name: 'Send it now' }).click();
   await later.locator('h1', { hasText: 'Your case has been sent' }).waitFor();
   assert.equal(await countCases(text), 1);
@@ -283,21 +286,17 @@ test('feedback saved offline on an earlier visit is offered, and sent only when 
   await later.waitForLoadState('load');
   assert.equal(await later.getByRole('button', { name: 'Send it now' }).count(), 0);
   assert.equal(await later.evaluate(() => localStorage.getItem('baraza.draft')), null);
-  await context.close();
+  await reopened.close();
 });
 
 test('pressing Enter in a field continues to the next question, never switches the language', async () => {
   const { context, page } = await phone();
-  await page.goto(`${origin}/feedback?lang=en`);
-  await page.getByLabel('Complaint').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Describe it in your own words').fill('The passport office in Kisumu has no forms');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel("I don't know").check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('County', { exact: true }).selectOption({ label: 'Kisumu' });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await walkToCheck(page, {
+    kind: 'Complaint',
+    text: 'The passport office in Kisumu has no forms',
+    county: 'Kisumu',
+    stopAtContact: true,
+  });
   await page.getByLabel('By SMS or phone call').check();
   await page.getByLabel('Mobile number (if you chose SMS)').fill('0712000333');
   await page.getByLabel('Mobile number (if you chose SMS)').press('Enter');
@@ -360,13 +359,11 @@ test('every portal page passes an automated accessibility check (axe-core) in bo
       await audit(page, step);
       if (step === 'where') await page.locator('select[name=county]').selectOption('47');
       if (step === 'files') {
-        await page
-          .locator('input[type=file]')
-          .setInputFiles({
-            name: 'photo.jpg',
-            mimeType: 'image/jpeg',
-            buffer: Buffer.from('MZ not a photo'),
-          });
+        await page.locator('input[type=file]').setInputFiles({
+          name: 'photo.jpg',
+          mimeType: 'image/jpeg',
+          buffer: Buffer.from('MZ not a photo'),
+        });
         await page.locator('#step button[value=upload]').click();
         await audit(page, 'files with an error');
       }

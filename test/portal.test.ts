@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import sharp from 'sharp';
 import type { LocalSmsProvider } from '../src/channels/sms/local-sms-provider.ts';
 import { removeAbandonedUploads } from '../src/core/attachments/read-upload.ts';
@@ -10,6 +11,14 @@ import { answer, giveFeedback, hiddenInputs, postForm, titleOf } from './helpers
 import { type SmtpInbox, startSmtpInbox } from './helpers/smtp-inbox.ts';
 
 const PASSPORT = 'I applied for my passport at Nyayo House in March and it is still not ready';
+/** The most common case here: an anonymous complaint to Immigration about a late passport. */
+const ANONYMOUS_PASSPORT = {
+  kind: 'complaint',
+  text: PASSPORT,
+  agency: 'DIS',
+  county: '47',
+  contact: { contact: 'anonymous' },
+};
 
 /** A multipart body as a browser sends it, with the form's fields and files. */
 function multipart(
@@ -39,6 +48,20 @@ function multipart(
     payload: Buffer.concat(parts),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/** How many rows a table holds: all of them, or the cases with this description. */
+async function countRows(
+  ctx: TestContext,
+  table: 'cases' | 'uploads',
+  description?: string,
+): Promise<number> {
+  const row = await ctx.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .$if(description !== undefined, (q) => q.where(sql.ref('description'), '=', description))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** A photo as a phone takes it: with the make, model and a note in its EXIF data. */
@@ -72,13 +95,7 @@ describe('citizen portal', () => {
   });
 
   test('an anonymous complaint goes through one question per screen and the confirmation gives reference, PIN and deadline', async () => {
-    const { pages, sent, reference, pin } = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const { pages, sent, reference, pin } = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     assert.deepEqual(
       pages.map((p) => titleOf(p.body).replace(' – Baraza', '')),
       [
@@ -224,18 +241,11 @@ describe('citizen portal', () => {
       county: 'none',
       contact: { contact: 'anonymous' },
     });
-    const before = await ctx.database.db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
+    const before = await countRows(ctx, 'cases');
     const check = pages.at(-1) as { body: string; statusCode: number; cookies: [] };
     const asStep = await postForm(ctx, '/feedback', { ...hiddenInputs(check.body), action: 'send' });
     assert.match(titleOf(asStep.body), /^Check your answers/);
-    const after = await ctx.database.db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
-    assert.equal(after.n, before.n);
+    assert.equal(await countRows(ctx, 'cases'), before);
   });
 
   test('sending the last step twice makes one case', async () => {
@@ -250,12 +260,7 @@ describe('citizen portal', () => {
     const again = await answer(ctx, check, { action: 'send' });
     const first = /href="\/track\/(\d{11})"/.exec(sent.body)?.[1];
     assert.equal(/href="\/track\/(\d{11})"/.exec(again.body)?.[1], first);
-    const count = await ctx.database.db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('description', '=', 'Open Huduma centres on Saturdays')
-      .executeTakeFirstOrThrow();
-    assert.equal(Number(count.n), 1);
+    assert.equal(await countRows(ctx, 'cases', 'Open Huduma centres on Saturdays'), 1);
   });
 
   test('a photo is stored re-encoded, without the maker, model or notes in its EXIF data', async () => {
@@ -368,13 +373,7 @@ describe('citizen portal', () => {
   });
 
   test('an anonymous case is tracked only with its PIN, and a named case shows its status without one', async () => {
-    const anonymous = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const anonymous = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     const bare = await ctx.app.inject({ url: `/track/${anonymous.reference}` });
     assert.match(bare.body, /can only be seen with its PIN/);
     assert.ok(!bare.body.includes(PASSPORT.slice(0, 20)) && !bare.body.includes('What has happened'));
@@ -417,13 +416,7 @@ describe('citizen portal', () => {
   });
 
   test('the citizen answers a request for information with a file, and the case goes back to work', async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const { reference, proofCookie } = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     const officer = await signedInStaff(ctx, 'officer', 'DIS');
     const asked = await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/status`, {
       status: 'awaiting_citizen',
@@ -456,13 +449,7 @@ describe('citizen portal', () => {
   });
 
   test('a resolved case is rated and reopened; an appeal goes to a supervisor, then to oversight', async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const { reference, proofCookie } = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     const officer = await signedInStaff(ctx, 'officer', 'DIS');
     const supervisor = await signedInStaff(ctx, 'supervisor', 'DIS');
     const resolve = () =>
@@ -554,13 +541,7 @@ describe('citizen portal', () => {
   });
 
   test("the officer's name is shown to the citizen only when the agency allows it", async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const { reference, proofCookie } = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     const officer = await signedInStaff(ctx, 'officer', 'DIS');
     assert.equal(
       (await asStaff(ctx, officer.cookie, 'POST', `/api/v1/staff/cases/${reference}/assign`, {})).statusCode,
@@ -847,25 +828,10 @@ describe('the portal holds against misuse', () => {
   });
   after(() => ctx.close());
 
-  const countCases = async (description: string) =>
-    Number(
-      (
-        await ctx.database.db
-          .selectFrom('cases')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('description', '=', description)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const countCases = (description: string) => countRows(ctx, 'cases', description);
 
   test('ten wrong PINs lock a case for everyone, the right PIN included, but a browser that proved it earlier still sees it', async () => {
-    const { reference, pin, proofCookie } = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const { reference, pin, proofCookie } = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     const wrong = pin === '000000' ? '111111' : '000000';
     for (let attempt = 1; attempt <= 10; attempt++) {
       const refused = await postForm(ctx, '/track', { reference, pin: wrong });
@@ -921,21 +887,14 @@ describe('the portal holds against misuse', () => {
   });
 
   test('files posted to the address of an ordinary step are not stored', async () => {
-    const before = await ctx.database.db
-      .selectFrom('uploads')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
+    const before = await countRows(ctx, 'uploads');
     const upload = multipart({ step: 'files', kind: 'complaint', text: PASSPORT, action: 'upload' }, [
       { name: 'a.jpg', type: 'image/jpeg', bytes: await phonePhoto() },
     ]);
     const response = await ctx.app.inject({ method: 'POST', url: '/feedback', ...upload });
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /A file could not be read/);
-    const after = await ctx.database.db
-      .selectFrom('uploads')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
-    assert.equal(after.n, before.n);
+    assert.equal(await countRows(ctx, 'uploads'), before);
   });
 
   test('a NUL character is refused with a clear message and other control characters are dropped, never a server error', async () => {
@@ -1072,13 +1031,7 @@ describe('the portal holds against misuse', () => {
   });
 
   test('the language switch on a page answering a post leads to a page that can be opened', async () => {
-    const { reference, proofCookie } = await giveFeedback(ctx, {
-      kind: 'complaint',
-      text: PASSPORT,
-      agency: 'DIS',
-      county: '47',
-      contact: { contact: 'anonymous' },
-    });
+    const { reference, proofCookie } = await giveFeedback(ctx, ANONYMOUS_PASSPORT);
     const wrong = await postForm(
       ctx,
       `/track/${reference}/withdraw`,

@@ -186,7 +186,7 @@ export function publicCaseRoutes(app: App, deps: AppDeps): void {
         tags,
         summary: 'Track a case: its public status and timeline',
         description:
-          'An anonymous case needs its PIN, in the X-Tracking-PIN header (preferred) or the pin parameter.',
+          'An anonymous case or a corruption report needs its PIN, in the X-Tracking-PIN header (preferred) or the pin parameter. Without the PIN a named case shows its status and how it moved, but not the messages on its timeline. Ten wrong PINs in an hour lock the case to every PIN for the rest of the hour (423).',
         params: ReferenceParams,
         querystring: Type.Object({ pin: Type.Optional(Pin), lang: Type.Optional(LanguageSchema) }, closed),
         headers: Type.Object({ 'x-tracking-pin': Type.Optional(Pin) }),
