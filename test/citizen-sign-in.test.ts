@@ -137,7 +137,8 @@ test('a code sent by SMS signs the citizen in, and My cases lists their cases ac
   );
   assert.deepEqual(
     mine.map((c) => c.agency.code),
-    ['EACC', 'KRA', 'DIS'],
+    [null, 'KRA', 'DIS'],
+    'a sealed report does not name the body that holds it',
   );
   const sealed = mine[0];
   assert.ok(sealed);
@@ -148,10 +149,12 @@ test('a code sent by SMS signs the citizen in, and My cases lists their cases ac
     'createdAt',
     'nextDueAt',
     'reference',
+    'sealed',
     'status',
     'type',
     'updatedAt',
   ]);
+  assert.equal(sealed.sealed, true);
   assert.equal(sealed.type, 'corruption_report');
   assert.equal(sealed.anonymous, false);
   assert.equal(sealed.status, 'new');

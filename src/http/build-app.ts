@@ -20,6 +20,7 @@ import { authGuards } from './authenticate.ts';
 import { installErrorHandling, languageOf, sendError } from './handle-errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { duplicateRoutes } from './routes/duplicates.ts';
 import { healthRoutes } from './routes/health.ts';
 import { portalRoutes, sendNotFoundPage } from './routes/portal.ts';
@@ -134,6 +135,7 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   slaRoutes(app, deps, deps.guards);
   slaDashboardRoutes(app, deps, deps.guards);
   await portalRoutes(app, deps);
+  await consoleRoutes(app, deps);
   await app.ready();
   return app;
 }

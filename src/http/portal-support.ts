@@ -8,6 +8,7 @@ import { pickLanguage } from '../i18n/index.ts';
 import type { FormBody } from '../web/portal/feedback-flow.ts';
 import type { FieldError, PortalContext } from '../web/portal/layout.ts';
 import type { AppDeps } from './build-app.ts';
+import { formFields } from './form-bodies.ts';
 
 export const LANGUAGE_COOKIE = 'baraza_lang';
 export const PROOF_COOKIE = 'baraza_proof';
@@ -99,7 +100,7 @@ export interface PostedForm {
  */
 export async function readForm(request: FastifyRequest): Promise<PostedForm> {
   if (!request.isMultipart()) return { body: cleanFields(request.body), files: [] };
-  const body: FormBody = {};
+  const pairs: [string, string][] = [];
   const files: ReceivedFile[] = [];
   let problem: FieldError | undefined;
   try {
@@ -111,10 +112,7 @@ export async function readForm(request: FastifyRequest): Promise<PostedForm> {
           files.push({ name: part.filename, bytes: Buffer.concat(chunks), truncated: part.file.truncated });
         }
       } else {
-        const value = String(part.value);
-        const existing = body[part.fieldname];
-        body[part.fieldname] =
-          existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+        pairs.push([part.fieldname, String(part.value)]);
       }
     }
   } catch (error) {
@@ -131,7 +129,7 @@ export async function readForm(request: FastifyRequest): Promise<PostedForm> {
       problem = { field: 'files', key: 'files_unreadable' };
     }
   }
-  const cleaned = cleanFields(body);
+  const cleaned = cleanFields(formFields(pairs));
   return problem ? { body: cleaned, files, problem } : { body: cleaned, files };
 }
 
@@ -149,7 +147,7 @@ function cleanFields(body: unknown): FormBody {
     typeof value === 'string'
       ? value.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL_CHARACTERS, '')
       : undefined;
-  const fields: FormBody = {};
+  const fields: FormBody = Object.create(null);
   for (const [name, value] of Object.entries(body)) {
     if (Array.isArray(value)) {
       const strings = value.map(clean).filter((v): v is string => v !== undefined);

@@ -11,7 +11,12 @@ export function refuseCrossSitePosts(request: FastifyRequest): void {
   if (request.method !== 'POST') return;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  const crossSite = site === 'cross-site' || (typeof origin === 'string' && !sameHost(origin, request.host));
+  // A browser that sends Fetch Metadata says it all: a proxy rewriting Host cannot confuse it.
+  // Older browsers send only Origin, compared with the host the request was made to.
+  const crossSite =
+    typeof site === 'string'
+      ? site === 'cross-site' || site === 'same-site'
+      : typeof origin === 'string' && !sameHost(origin, request.host);
   if (crossSite) {
     throw new AppError('forbidden', 'A form from another website cannot be sent here').translatable(
       'portal.problem.cross_site',

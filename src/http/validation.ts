@@ -57,7 +57,7 @@ export function refuseNulCharacters(app: FastifyInstance): void {
               problem: 'contains a NUL character or broken Unicode, which is not allowed',
             },
           ],
-        ).translatable('unstorable_text', { field: field || part });
+        ).translatable('unstorable_text');
       }
     }
   });

@@ -19,6 +19,8 @@ export interface QueueFilters {
   from?: Date | undefined;
   to?: Date | undefined;
   q?: string | undefined;
+  /** Only cases escalated above the officer, or with a deadline passed before this moment. */
+  needsAttentionAt?: Date | undefined;
 }
 
 /** 'due': open cases by next due time, soonest (most overdue) first, then the rest newest first. */
@@ -161,6 +163,12 @@ function filtered(
   else if (filters.assignee === 'me') {
     query = query.where('c.assigneeId', '=', principal.kind === 'staff' ? principal.userId : null);
   } else if (filters.assignee) query = query.where('c.assigneeId', '=', filters.assignee);
+  const attentionAt = filters.needsAttentionAt;
+  if (attentionAt) {
+    query = query.where((eb) =>
+      eb.or([eb('c.escalationLevel', '<>', 'officer'), eb('c.nextDueAt', '<', attentionAt)]),
+    );
+  }
   if (filters.q) {
     const words = filters.q.trim();
     query = query.where((eb) =>

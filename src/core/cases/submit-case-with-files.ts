@@ -44,6 +44,20 @@ export async function submitCaseWithFiles(
         ? await findByIdempotencyKey(deps, options.idempotencyKey, null)
         : undefined;
     if (!earlier) throw error;
+    // Had the first sending stopped before its files were attached, they are attached now: the
+    // files the case lists, from those the draft still holds.
+    const listed = await deps.db
+      .selectFrom('cases')
+      .select('attachments')
+      .where('id', '=', earlier.id)
+      .executeTakeFirstOrThrow();
+    const names = new Set(listed.attachments.map((a) => a.name));
+    await attachUploads(
+      deps.db,
+      uploads.filter((u) => names.has(u.name)),
+      { caseId: earlier.id, eventSeq: 1 },
+      deps.now(),
+    );
     return { submitted: earlier, copyQueued: false, changedAfterSending: true };
   }
   const now = deps.now();

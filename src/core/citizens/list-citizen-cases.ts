@@ -14,6 +14,8 @@ export interface CitizenCaseSummary {
   /** The next moment the agency owes the citizen something; null while it waits for the citizen. */
   nextDueAt: Date | null;
   anonymous: boolean;
+  /** A corruption report: listed without its kind or the body handling it (the phone may be shared). */
+  sealed: boolean;
 }
 
 export const MY_CASES_LIMIT = 200;
@@ -35,7 +37,7 @@ export async function listCitizenCases(
 ): Promise<CitizenCaseSummary[]> {
   const rows = await selectCitizenCases(deps.db, identity).execute();
   return rows.map((row) => {
-    const agency = deps.reference.agencyById(row.agencyId);
+    const agency = row.sealed ? undefined : deps.reference.agencyById(row.agencyId);
     return {
       reference: row.reference,
       type: row.type,
@@ -48,6 +50,7 @@ export async function listCitizenCases(
       updatedAt: row.updatedAt,
       nextDueAt: row.status === 'awaiting_citizen' ? null : row.nextDueAt,
       anonymous: row.citizenId === null,
+      sealed: row.sealed,
     };
   });
 }
@@ -79,6 +82,7 @@ export function selectCitizenCases(db: Db, identity: CitizenIdentity) {
       'createdAt',
       'updatedAt',
       'nextDueAt',
+      'sealed',
     ])
     .where((eb) =>
       eb.or([

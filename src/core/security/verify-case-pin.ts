@@ -20,16 +20,10 @@ export async function verifyCasePin(
 ): Promise<boolean> {
   const now = deps.now();
   const windowStart = new Date(now.getTime() - PIN_ATTEMPTS.windowMinutes * 60_000);
-  const record = await deps.db
-    .selectFrom('casePinFailures')
-    .select(['windowStart', 'failures'])
-    .where('caseId', '=', kase.id)
-    .executeTakeFirst();
-  const current = record && record.windowStart > windowStart ? record.failures : 0;
-  if (current >= PIN_ATTEMPTS.max) throw locked(record?.windowStart ?? now);
-  if (/^\s*\d{6}\s*$/.test(pin) && pinMatches(deps.secrets, kase.id, kase.pinHash, pin)) return true;
-  // One statement, so wrong PINs sent at once all count.
-  await deps.db
+  // Every attempt is counted before the PIN is compared, in one statement, so guesses sent at the
+  // same moment each take a place in the count and the eleventh is refused whatever the timing.
+  // A right PIN gives its place back.
+  const counted = await deps.db
     .insertInto('casePinFailures')
     .values({ caseId: kase.id, windowStart: now, failures: 1 })
     .onConflict((oc) =>
@@ -38,8 +32,17 @@ export async function verifyCasePin(
         windowStart: sql`CASE WHEN case_pin_failures.window_start > ${windowStart} THEN case_pin_failures.window_start ELSE ${now} END`,
       }),
     )
+    .returning(['failures', 'windowStart'])
+    .executeTakeFirstOrThrow();
+  if (counted.failures > PIN_ATTEMPTS.max) throw locked(counted.windowStart);
+  if (!(/^\s*\d{6}\s*$/.test(pin) && pinMatches(deps.secrets, kase.id, kase.pinHash, pin))) return false;
+  await deps.db
+    .updateTable('casePinFailures')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('caseId', '=', kase.id)
+    .where('failures', '>', 0)
     .execute();
-  return false;
+  return true;
 }
 
 function locked(since: Date): AppError {

@@ -112,7 +112,7 @@ export function sendNotFoundPage(deps: AppDeps, request: FastifyRequest, reply: 
   return sendPage(request, reply, renderProblem(ctx, tr(language)('problem.not_found_body'), 404), 404);
 }
 
-function sendAsset(
+export function sendAsset(
   request: { headers: Record<string, string | string[] | undefined> },
   reply: FastifyReply,
   asset: (typeof ASSETS)[string] & object,

@@ -61,7 +61,7 @@ ${
     : html`<ul class="cases">${view.cases.map(
         (
           c,
-        ) => html`<li><a href="/track/${c.reference}"><strong>${formatReference(c.reference)}</strong></a> – ${t(`kinds.${c.type}`)}<br>
+        ) => html`<li><a href="/track/${c.reference}"><strong>${formatReference(c.reference)}</strong></a> – ${c.sealed ? t('my.sealed') : t(`kinds.${c.type}`)}<br>
 <span class="status">${common(`status.${c.status}`)}</span> ${c.agency.name}<br>
 <span class="hint">${t('track.sent')}: ${formatLocal(ctx.language, c.createdAt)}${c.nextDueAt ? html` · ${t('track.next_due')}: ${formatLocal(ctx.language, c.nextDueAt)}` : ''}</span></li>`,
       )}</ul>`

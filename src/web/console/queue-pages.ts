@@ -1,0 +1,119 @@
+import type { ReferenceCache } from '../../core/agencies/reference-cache.ts';
+import type { QueueItem } from '../../core/cases/list-queue.ts';
+import { formatReference } from '../../core/cases/reference.ts';
+import type { QueueView } from '../../core/console/queue-views.ts';
+import { CASE_STATUSES, CASE_TYPES, CHANNELS, PRIORITIES } from '../../db/schema.ts';
+import { translator } from '../../i18n/index.ts';
+import { type Html, html } from '../html.ts';
+import type { FieldError } from '../portal/layout.ts';
+import { type ConsoleContext, consolePage, ct, formatLeft, formatWhen } from './layout.ts';
+
+/** The filters a queue page was asked for, as typed (the form shows them again). */
+export interface QueueQuery {
+  view: QueueView;
+  status?: string | undefined;
+  type?: string | undefined;
+  channel?: string | undefined;
+  priority?: string | undefined;
+  county?: string | undefined;
+  q?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+}
+
+export interface QueuePageView {
+  query: QueueQuery;
+  views: QueueView[];
+  counts: Partial<Record<QueueView, number>>;
+  items: QueueItem[];
+  nextCursor: string | null;
+  now: Date;
+  reference: ReferenceCache;
+  errors?: FieldError[];
+}
+
+const FILTERS = ['status', 'type', 'channel', 'priority', 'county', 'q', 'from', 'to'] as const;
+
+export function queueHref(query: QueueQuery, changes: Partial<QueueQuery> = {}): string {
+  const merged: Record<string, string | undefined> = { ...query, ...changes };
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(merged)) if (value) params.set(name, value);
+  return `/console/queue?${params.toString()}`;
+}
+
+/** A queue: the views with their counts, filters, and a page of cases by next due time. */
+export function renderQueue(ctx: ConsoleContext, view: QueuePageView): string {
+  const t = ct(ctx.language);
+  const common = translator(ctx.language);
+  const { query } = view;
+  const views = html`<nav aria-label="${t('queue.views')}"><ul class="views">${view.views.map(
+    (v) =>
+      html`<li><a href="${queueHref({ view: v })}" ${v === query.view ? html`aria-current="page"` : ''}>${t(`views.${v}`)}<span class="count" data-count="${v}">${view.counts[v] ?? 0}</span></a></li>`,
+  )}</ul></nav>`;
+  const select = (name: (typeof FILTERS)[number], options: { value: string; label: string }[]) =>
+    html`<div class="field"><label for="f-q-${name}">${t(`filters.${name}`)}</label>
+<select id="f-q-${name}" name="${name}"><option value="">${t('filters.any')}</option>${options.map(
+      (o) =>
+        html`<option value="${o.value}" ${o.value === query[name] ? html`selected` : ''}>${o.label}</option>`,
+    )}</select></div>`;
+  const filters = html`<form method="get" action="/console/queue" class="filters" role="search" aria-label="${t('filters.title')}">
+<input type="hidden" name="view" value="${query.view}">
+<div class="field"><label for="f-q-q">${t('filters.q')}</label><input id="f-q-q" name="q" type="search" value="${query.q ?? ''}" maxlength="200"></div>
+${select(
+  'status',
+  CASE_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) })),
+)}
+${select(
+  'type',
+  CASE_TYPES.map((s) => ({ value: s, label: common(`portal.kinds.${s}`) })),
+)}
+${select(
+  'channel',
+  CHANNELS.map((s) => ({ value: s, label: t(`channels.${s}`) })),
+)}
+${select(
+  'priority',
+  PRIORITIES.map((p) => ({ value: p, label: t(`priorities.${p}`) })),
+)}
+${select(
+  'county',
+  view.reference.countyList().map((c) => ({ value: c.code, label: c.name })),
+)}
+<div class="field"><label for="f-q-from">${t('filters.from')}</label><input id="f-q-from" name="from" type="date" value="${query.from ?? ''}"></div>
+<div class="field"><label for="f-q-to">${t('filters.to')}</label><input id="f-q-to" name="to" type="date" value="${query.to ?? ''}"></div>
+<button class="btn sec">${t('filters.apply')}</button>
+<a href="${queueHref({ view: query.view })}">${t('filters.clear')}</a>
+</form>`;
+  const rows = view.items.map((item) => queueRow(ctx, item, view.now));
+  const table =
+    view.items.length === 0
+      ? html`<p>${t('queue.empty')}</p>`
+      : html`<table class="queue"><caption class="visually-hidden">${t(`views.${query.view}`)}</caption>
+<thead><tr><th scope="col">${t('queue.case')}</th><th scope="col">${t('queue.summary')}</th><th scope="col">${t('queue.status')}</th><th scope="col">${t('queue.due')}</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+  const pager = html`<nav class="pager" aria-label="${t('queue.pages')}">
+${query.cursor ? html`<a href="${queueHref(query, { cursor: undefined })}">${t('queue.first_page')}</a>` : ''}
+${view.nextCursor ? html`<a href="${queueHref(query, { cursor: view.nextCursor })}" rel="next">${t('queue.next_page')}</a>` : ''}
+</nav>`;
+  const body = html`<h1>${t(`views.${query.view}`)}</h1>
+${views}
+${filters}
+${table}
+${pager}`;
+  return consolePage(ctx, { title: t(`views.${query.view}`), body, errors: view.errors, wide: true });
+}
+
+function queueRow(ctx: ConsoleContext, item: QueueItem, now: Date): Html {
+  const t = ct(ctx.language);
+  const common = translator(ctx.language);
+  const late = item.nextDueAt !== null && item.nextDueAt < now;
+  const left = item.nextDueAt ? (item.nextDueAt.getTime() - now.getTime()) / 1000 : null;
+  return html`<tr>
+<td><a href="/console/cases/${item.reference}"><strong>${formatReference(item.reference)}</strong></a><br>
+<span class="tag ${item.priority.toLowerCase()}">${item.priority}</span> ${common(`portal.kinds.${item.type}`)} · ${t(`channels.${item.channel}`)}</td>
+<td class="description">${item.summary}</td>
+<td>${t(`statuses.${item.status}`)}${item.assigneeId ? '' : html`<br><span class="hint">${t('queue.unassigned')}</span>`}${item.escalationLevel !== 'officer' ? html`<br><span class="warn-text">${t(`levels.${item.escalationLevel}`)}</span>` : ''}</td>
+<td>${item.nextDueAt ? html`${formatWhen(ctx.language, item.nextDueAt)}<br><span class="${late ? 'late' : 'hint'}">${formatLeft(ctx.language, left ?? 0, late)}</span>` : '–'}</td>
+</tr>`;
+}
