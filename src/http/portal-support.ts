@@ -99,7 +99,10 @@ export interface PostedForm {
  * answer instead of a dropped connection.
  */
 export async function readForm(request: FastifyRequest): Promise<PostedForm> {
-  if (!request.isMultipart()) return { body: cleanFields(request.body), files: [] };
+  // Scopes without the multipart plugin (the console) take urlencoded forms only.
+  if (typeof request.isMultipart !== 'function' || !request.isMultipart()) {
+    return { body: cleanFields(request.body), files: [] };
+  }
   const pairs: [string, string][] = [];
   const files: ReceivedFile[] = [];
   let problem: FieldError | undefined;

@@ -1,5 +1,7 @@
 import { createInstance, type TFunction } from 'i18next';
 import type { Language } from '../db/schema.ts';
+import consoleEn from './console-en.json' with { type: 'json' };
+import consoleSw from './console-sw.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 import portalEn from './portal-en.json' with { type: 'json' };
 import portalSw from './portal-sw.json' with { type: 'json' };
@@ -8,10 +10,10 @@ import sw from './sw.json' with { type: 'json' };
 const i18n = createInstance();
 // initImmediate false: the catalogues are in memory, so init completes before this module returns.
 await i18n.init({
-  // The portal's words live in their own catalogues (portal-*.json), under "portal".
+  // The portal's and the console's words live in their own catalogues, under "portal" and "console".
   resources: {
-    en: { translation: { ...en, portal: portalEn } },
-    sw: { translation: { ...sw, portal: portalSw } },
+    en: { translation: { ...en, portal: portalEn, console: consoleEn } },
+    sw: { translation: { ...sw, portal: portalSw, console: consoleSw } },
   },
   lng: 'en',
   fallbackLng: 'en',

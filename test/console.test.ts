@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as OTPAuth from 'otpauth';
+import { SYSTEM_ACTOR } from '../src/core/events/append-events.ts';
+import { createStaffUser } from '../src/core/staff/create-staff-user.ts';
+import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
+import { submitCase } from './helpers/factories.ts';
+import { formBody } from './helpers/portal.ts';
+
+/*
+ * The staff console over HTTP (the browser walk-through is in console.browser.test.ts): sign-in
+ * with a second factor, queues, the case page and its actions, and who may see what.
+ */
+
+describe('staff console', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestContext();
+  });
+  after(() => ctx.close());
+
+  const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
+  const post = (url: string, fields: Record<string, string>, cookie = '') =>
+    ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+      payload: formBody(fields),
+    });
+
+  test('a page asked for while signed out leads to sign-in, and back to it after', async () => {
+    const away = await ctx.app.inject({ url: '/console/queue?view=mine' });
+    assert.equal(away.statusCode, 303);
+    assert.equal(
+      away.headers.location,
+      `/console/sign-in?next=${encodeURIComponent('/console/queue?view=mine')}`,
+    );
+    const email = `officer.${Date.now()}@dis.go.ke`;
+    await createStaffUser(
+      { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now },
+      SYSTEM_ACTOR,
+      {
+        email,
+        name: 'Otieno Officer',
+        role: 'officer',
+        agencyCode: 'DIS',
+        password: TEST_PASSWORD,
+      },
+    );
+    const wrong = await post('/console/sign-in', { email, password: 'not the password' });
+    assert.equal(wrong.statusCode, 401);
+    assert.match(wrong.body, /The e-mail address, password or authenticator code is not right/);
+    assert.match(
+      wrong.body,
+      new RegExp(`value="${email.replace('.', '\\.')}"`),
+      'the e-mail address is kept',
+    );
+    const signed = await post('/console/sign-in', {
+      email,
+      password: TEST_PASSWORD,
+      next: '/console/queue?view=mine',
+    });
+    assert.equal(signed.statusCode, 303);
+    assert.equal(signed.headers.location, '/console/queue?view=mine');
+    const elsewhere = await post('/console/sign-in', {
+      email,
+      password: TEST_PASSWORD,
+      next: 'https://evil.example/',
+    });
+    assert.equal(elsewhere.headers.location, '/console', 'the sign-in page sends nobody off the console');
+  });
+
+  test('an administrator must set up a second factor before anything else, then signs in with it', async () => {
+    const email = `admin.${Date.now()}@kra.go.ke`;
+    await createStaffUser(
+      { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now },
+      SYSTEM_ACTOR,
+      {
+        email,
+        name: 'Akinyi Admin',
+        role: 'agency_admin',
+        agencyCode: 'KRA',
+        password: TEST_PASSWORD,
+      },
+    );
+    const first = await post('/console/sign-in', { email, password: TEST_PASSWORD });
+    assert.equal(first.headers.location, '/console/enrol');
+    const cookie = `baraza_session=${first.cookies.find((c) => c.name === 'baraza_session')?.value}`;
+    const queue = await page('/console/queue', cookie);
+    assert.equal(queue.statusCode, 303);
+    assert.equal(queue.headers.location, '/console/enrol');
+    const enrol = await page('/console/enrol', cookie);
+    const secret = /<code>([A-Z2-7]+)<\/code>/.exec(enrol.body)?.[1] as string;
+    assert.ok(secret, 'the key to type into the app is shown');
+    const bad = await post('/console/enrol', { code: '000000' }, cookie);
+    assert.equal(bad.statusCode, 400);
+    const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+    const done = await post('/console/enrol', { code }, cookie);
+    assert.equal(done.headers.location, '/console');
+    assert.equal((await page('/console/queue', cookie)).statusCode, 200);
+    // From now on the password alone is not enough.
+    const noCode = await post('/console/sign-in', { email, password: TEST_PASSWORD });
+    assert.equal(noCode.statusCode, 401);
+    const withCode = await post('/console/sign-in', {
+      email,
+      password: TEST_PASSWORD,
+      totpCode: new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate(),
+    });
+    assert.equal(withCode.statusCode, 303);
+  });
+
+  test("the queue lists the agency's open cases by next due time with counts, and filters refuse unknown values", async () => {
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    const urgent = await submitCase(ctx, {
+      description: 'A child at risk at the Nyayo House queue, please help',
+      agencyCode: 'DIS',
+    });
+    const other = await submitCase(ctx, { description: 'KRA refund delayed', agencyCode: 'KRA' });
+    const queue = await page('/console/queue?view=open', officer.cookie);
+    assert.equal(queue.statusCode, 200);
+    assert.ok(queue.body.includes(`/console/cases/${urgent.reference}`));
+    assert.ok(
+      !queue.body.includes(`/console/cases/${other.reference}`),
+      "another agency's case is not listed",
+    );
+    assert.match(queue.body, /data-count="open">\d+</);
+    const filtered = await page(`/console/queue?view=open&q=${urgent.reference}`, officer.cookie);
+    assert.ok(filtered.body.includes(`/console/cases/${urgent.reference}`));
+    const bad = await page('/console/queue?view=open&priority=P9', officer.cookie);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /&quot;P9&quot; is not a value this filter knows/);
+    const counts = await page('/console/counts', officer.cookie);
+    assert.equal(typeof counts.json().open, 'number');
+  });
+
+  test('an officer takes a case, asks the citizen, responds and resolves it; the citizen sees the public part only', async () => {
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    const kase = await submitCase(ctx);
+    const path = `/console/cases/${kase.reference}`;
+    const view = await page(path, officer.cookie);
+    assert.equal(view.statusCode, 200);
+    assert.match(view.body, /\+2547•• ••• 678/, 'the phone number is masked');
+    assert.ok(!view.body.includes('+254712345678'));
+    const claimed = await post(`${path}/claim`, {}, officer.cookie);
+    assert.equal(claimed.headers.location, `${path}?done=claim`);
+    assert.match((await page(`${path}?done=claim`, officer.cookie)).body, /You have the case\./);
+    const empty = await post(`${path}/request-info`, { message: '' }, officer.cookie);
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /Write the message/);
+    await post(
+      `${path}/request-info`,
+      { message: 'Please send your application receipt number.' },
+      officer.cookie,
+    );
+    await post(
+      `${path}/note`,
+      { message: 'Checked the file at counter 4; receipt missing.' },
+      officer.cookie,
+    );
+    await post(`${path}/respond`, { message: 'We have found your file.' }, officer.cookie);
+    const resolved = await post(
+      `${path}/status`,
+      { status: 'resolved', message: 'Collect your passport at counter 4.' },
+      officer.cookie,
+    );
+    assert.equal(resolved.statusCode, 303);
+    const after = await page(path, officer.cookie);
+    assert.match(after.body, /Internal – staff only/);
+    assert.match(after.body, /Checked the file at counter 4/);
+    const shown = await post(`${path}/contact`, {}, officer.cookie);
+    assert.ok(shown.body.includes('+254712345678'), 'shown in full when asked');
+    const citizen = await ctx.app.inject({
+      url: `/api/v1/cases/${kase.reference}`,
+      headers: { 'x-tracking-pin': kase.pin },
+    });
+    const seen = JSON.stringify(citizen.json());
+    assert.equal(citizen.json().status, 'resolved');
+    assert.ok(seen.includes('Collect your passport at counter 4.'));
+    assert.ok(!seen.includes('receipt missing'), 'the internal note stays internal');
+  });
+
+  test("staff of one agency cannot open another agency's case by its address, nor act on it", async () => {
+    const kra = await signedInStaff(ctx, 'officer', 'KRA');
+    const kase = await submitCase(ctx, { agencyCode: 'DIS' });
+    const view = await page(`/console/cases/${kase.reference}`, kra.cookie);
+    assert.equal(view.statusCode, 404);
+    assert.ok(!view.body.includes('passport'));
+    const act = await post(
+      `/console/cases/${kase.reference}/respond`,
+      { message: 'Hello from KRA' },
+      kra.cookie,
+    );
+    assert.equal(act.statusCode, 404);
+    const sysadmin = await signedInStaff(ctx, 'sysadmin');
+    assert.equal((await page(`/console/cases/${kase.reference}`, sysadmin.cookie)).statusCode, 303);
+  });
+
+  test('a description with HTML or script is shown as text', async () => {
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    const kase = await submitCase(ctx, {
+      description: '<script>alert("x")</script><img src=x onerror=alert(1)> my passport is late',
+    });
+    const view = await page(`/console/cases/${kase.reference}`, officer.cookie);
+    assert.ok(!view.body.includes('<script>alert'));
+    assert.ok(!view.body.includes('<img src=x'));
+    assert.match(view.body, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
+    const queue = await page(`/console/queue?view=open&q=${kase.reference}`, officer.cookie);
+    assert.ok(!queue.body.includes('<script>alert'));
+  });
+
+  test('a clearing-house user routes a misdirected case to the agency triage suggests', async () => {
+    const clearing = await signedInStaff(ctx, 'clearing_house', 'CLR');
+    // Sent to the clearing house, as a caller who does not know whose it is would be.
+    const kase = await submitCase(ctx, {
+      agencyCode: 'CLR',
+      description: 'Nobody is answering about my passport application at Nyayo House',
+    });
+    assert.equal(kase.agency.code, 'CLR');
+    const view = await page(`/console/cases/${kase.reference}`, clearing.cookie);
+    assert.match(view.body, /Route to the right agency/);
+    const routed = await post(
+      `/console/cases/${kase.reference}/route`,
+      { agencyCode: 'DIS', reason: 'Passport matter' },
+      clearing.cookie,
+    );
+    assert.equal(routed.statusCode, 303);
+    const moved = await ctx.database.db
+      .selectFrom('cases')
+      .innerJoin('agencies', 'agencies.id', 'cases.agencyId')
+      .select('agencies.code')
+      .where('reference', '=', kase.reference)
+      .executeTakeFirstOrThrow();
+    assert.equal(moved.code, 'DIS');
+  });
+});
