@@ -104,7 +104,12 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
             reply,
             language,
             principal,
-            { errors, values: form, openAction: name },
+            // Fields are named per form on the page ("note-message"), so each error finds its field.
+            {
+              errors: errors.map((e) => ({ ...e, field: `${FORM_OF[name] ?? name}-${e.field}` })),
+              values: form,
+              openAction: name,
+            },
             status,
           );
         const errors = validate(form);
@@ -189,6 +194,9 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
   );
   action('route', (p, ref, form) => routeCase(deps, p, ref, form.agencyCode ?? '', form.reason || undefined));
 }
+
+/** The form on the case page each action's fields belong to (routing shares the transfer form). */
+const FORM_OF: Record<string, string> = { route: 'transfer', claim: 'assign' };
 
 function fieldOfProblem(error: AppError): string {
   const details = error.details as { field?: string }[] | undefined;

@@ -88,12 +88,14 @@ function actions(ctx: ConsoleContext, view: CasePageView): Html {
   const path = `/console/cases/${kase.reference}`;
   const errors = view.errors ?? [];
   const values = view.values ?? {};
-  const open = (name: string) => (view.openAction === name ? html`open` : '');
-  const message = (label: string) =>
+  const failed = view.openAction === 'route' ? 'transfer' : view.openAction;
+  const open = (name: string) => (failed === name ? html`open` : '');
+  const message = (action: string, label: string) =>
     textField(ctx.language, {
       name: 'message',
+      key: `${action}-message`,
       label,
-      value: values.message,
+      value: failed === action ? values.message : undefined,
       multiline: true,
       maxlength: 5000,
       errors,
@@ -106,8 +108,8 @@ function actions(ctx: ConsoleContext, view: CasePageView): Html {
     forms.push(html`<div class="card"><form method="post" action="${path}/claim" data-shortcut="claim"><button class="btn">${t('actions.claim')}</button> <kbd>c</kbd></form>
 ${
   view.can.assignOthers && view.colleagues.length > 0
-    ? html`<form method="post" action="${path}/assign" class="filters"><div class="field"><label for="f-assignee">${t('actions.assign_to')}</label>
-<select id="f-assignee" name="userId">${view.colleagues.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>
+    ? html`<form method="post" action="${path}/assign" class="filters"><div class="field"><label for="f-assign-userId">${t('actions.assign_to')}</label>
+<select id="f-assign-userId" name="userId">${view.colleagues.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>
 <button class="btn sec">${t('actions.assign')}</button></form>`
     : ''
 }</div>`);
@@ -115,40 +117,42 @@ ${
   forms.push(html`<details class="action card" id="respond" ${open('respond')}><summary>${t('actions.respond')} <kbd>r</kbd></summary>
 <form method="post" action="${path}/respond" novalidate>
 <p class="hint">${t('actions.respond_hint')} ${inLanguage}</p>
-${message(t('actions.message'))}
+${message('respond', t('actions.message'))}
 <button class="btn">${t('actions.send_response')}</button>
 </form></details>`);
   forms.push(html`<details class="action card" id="request-info" ${open('request-info')}><summary>${t('actions.request_info')} <kbd>i</kbd></summary>
 <form method="post" action="${path}/request-info" novalidate>
 <p class="hint">${t('actions.request_info_hint')} ${inLanguage}</p>
-${message(t('actions.question'))}
+${message('request-info', t('actions.question'))}
 <button class="btn">${t('actions.send_question')}</button>
 </form></details>`);
   forms.push(html`<details class="action card" id="note" ${open('note')}><summary>${t('actions.note')} <kbd>n</kbd></summary>
 <form method="post" action="${path}/note" novalidate>
 <p class="hint">${t('actions.note_hint')}</p>
-${message(t('actions.note_text'))}
+${message('note', t('actions.note_text'))}
 <button class="btn sec">${t('actions.add_note')}</button>
 </form></details>`);
   forms.push(html`<details class="action card" id="status" ${open('status')}><summary>${t('actions.status')} <kbd>s</kbd></summary>
 <form method="post" action="${path}/status" novalidate>
-<div class="field"><label for="f-status">${t('actions.new_status')}</label>
-<select id="f-status" name="status">${(['acknowledged', 'in_progress', 'resolved', 'closed'] as const).map(
+<div class="field"><label for="f-status-status">${t('actions.new_status')}</label>
+<select id="f-status-status" name="status">${(
+    ['acknowledged', 'in_progress', 'resolved', 'closed'] as const
+  ).map(
     (s) =>
       html`<option value="${s}" ${values.status === s ? html`selected` : ''}>${t(`statuses.${s}`)}</option>`,
   )}</select></div>
-${message(t('actions.status_message'))}
+${message('status', t('actions.status_message'))}
 <button class="btn sec">${t('actions.change_status')}</button>
 </form></details>`);
   if (view.can.prioritise) {
     forms.push(html`<details class="action card" id="priority" ${open('priority')}><summary>${t('actions.priority')}</summary>
 <form method="post" action="${path}/priority" novalidate>
-<div class="field"><label for="f-priority">${t('actions.new_priority')}</label>
-<select id="f-priority" name="priority">${PRIORITIES.map(
+<div class="field"><label for="f-priority-priority">${t('actions.new_priority')}</label>
+<select id="f-priority-priority" name="priority">${PRIORITIES.map(
       (p: Priority) =>
         html`<option value="${p}" ${(values.priority ?? kase.priority) === p ? html`selected` : ''}>${t(`priorities.${p}`)}</option>`,
     )}</select></div>
-${textField(ctx.language, { name: 'reason', label: t('actions.reason'), value: values.reason, maxlength: 1000, errors })}
+${textField(ctx.language, { name: 'reason', key: 'priority-reason', label: t('actions.reason'), value: values.reason, maxlength: 1000, errors })}
 <button class="btn sec">${t('actions.change_priority')}</button>
 </form></details>`);
   }
@@ -162,12 +166,12 @@ ${textField(ctx.language, { name: 'reason', label: t('actions.reason'), value: v
     forms.push(html`<details class="action card" id="transfer" ${open('transfer') || (clearing ? html`open` : '')}><summary>${t(clearing ? 'actions.route' : 'actions.transfer')}</summary>
 <form method="post" action="${path}/${clearing ? 'route' : 'transfer'}" novalidate>
 ${clearing && suggested ? html`<p class="hint">${t('actions.route_suggested', { agency: agencyName(ctx.language, view.reference.agency(suggested)) })}</p>` : ''}
-<div class="field"><label for="f-agencyCode">${t('actions.to_agency')}</label>
-<select id="f-agencyCode" name="agencyCode">${targets.map(
+<div class="field"><label for="f-transfer-agencyCode">${t('actions.to_agency')}</label>
+<select id="f-transfer-agencyCode" name="agencyCode">${targets.map(
       (a) =>
         html`<option value="${a.code ?? ''}" ${chosen === a.code ? html`selected` : ''}>${agencyName(ctx.language, a)}</option>`,
     )}</select></div>
-${textField(ctx.language, { name: 'reason', label: t('actions.reason'), value: values.reason, maxlength: 1000, errors })}
+${textField(ctx.language, { name: 'reason', key: 'transfer-reason', label: t('actions.reason'), value: values.reason, maxlength: 1000, errors })}
 <button class="btn sec">${t(clearing ? 'actions.route_button' : 'actions.transfer_button')}</button>
 </form></details>`);
   }

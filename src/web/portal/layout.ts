@@ -151,19 +151,22 @@ export function textField(
     maxlength?: number;
     errors?: FieldError[] | undefined;
     multiline?: boolean;
+    /** Where one page has several forms with a field of this name: the field's own key, for its id and errors. */
+    key?: string;
   },
 ): Html {
   const { name, errors } = options;
-  const id = fieldId(name);
-  const described = describedBy(errors, name, Boolean(options.hint));
-  const invalid = hasError(errors, name);
+  const key = options.key ?? name;
+  const id = fieldId(key);
+  const described = describedBy(errors, key, Boolean(options.hint));
+  const invalid = hasError(errors, key);
   const control = options.multiline
     ? html`<textarea id="${id}" name="${name}" rows="6" ${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} ${described ? html`aria-describedby="${described}"` : ''} ${invalid ? html`aria-invalid="true"` : ''}>${options.value ?? ''}</textarea>`
     : html`<input id="${id}" name="${name}" type="${options.type ?? 'text'}" value="${options.value ?? ''}" ${options.autocomplete ? html`autocomplete="${options.autocomplete}"` : ''} ${options.inputmode ? html`inputmode="${options.inputmode}"` : ''} ${options.maxlength ? html`maxlength="${options.maxlength}"` : ''} ${described ? html`aria-describedby="${described}"` : ''} ${invalid ? html`aria-invalid="true"` : ''}>`;
   return html`<div class="field${invalid ? ' err' : ''}">
 <label for="${id}">${options.label}</label>
 ${options.hint ? html`<span class="hint" id="${id}-hint">${options.hint}</span>` : ''}
-${errorFor(language, errors, name)}
+${errorFor(language, errors, key)}
 ${control}
 </div>`;
 }

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './helpers/browser.ts';
+import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
+import { submitCase } from './helpers/factories.ts';
+
+/*
+ * The staff console in a real browser (Debian's Chromium) at desk size: an officer signs in and
+ * works a case from arrival to resolution by clicking and typing, hostile text stays text, and
+ * axe-core finds nothing on any console page in either language.
+ */
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const DESK = { viewport: { width: 1280, height: 900 } };
+
+let ctx: TestContext;
+let browser: Browser;
+let origin: string;
+
+before(async () => {
+  ctx = await createTestContext();
+  origin = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await ctx.close();
+});
+
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: Document,
+            options: object,
+          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    return axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+  });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${origin}/console`);
+  await page.getByLabel('Work e-mail address').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('an officer signs in and works a case from arrival to resolution', async () => {
+  const officer = await signedInStaff(ctx, 'officer', 'DIS');
+  const kase = await submitCase(ctx, {
+    description: `My passport has been ready for collection for a month but nobody answers (${Date.now()})`,
+  });
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, officer.email);
+  await page.locator('h1', { hasText: 'Open cases' }).waitFor();
+  await page
+    .getByRole('link', {
+      name: `${kase.reference.slice(0, 4)}-${kase.reference.slice(4, 8)}-${kase.reference.slice(8)}`,
+    })
+    .click();
+  await page.getByRole('button', { name: 'Take this case' }).click();
+  await page.getByText('You have the case.').waitFor();
+
+  // The shortcut opens "ask the citizen" and puts the cursor in it.
+  await page.keyboard.press('i');
+  await page
+    .getByLabel('What do you need from the citizen?')
+    .fill('Please send the receipt number of your application.');
+  await page.getByRole('button', { name: 'Send the question' }).click();
+  await page.getByText('the clock is paused until the citizen answers').waitFor();
+
+  await page.keyboard.press('n');
+  await page
+    .getByLabel('Note', { exact: true })
+    .fill('Called the collection desk: the passport is in tray 12.');
+  await page.getByRole('button', { name: 'Add the note' }).click();
+  await page.getByText('The note was added.').waitFor();
+
+  await page.locator('#status summary').click();
+  await page.getByLabel('New status').selectOption('resolved');
+  await page
+    .getByLabel('Message to the citizen (needed when resolving)')
+    .fill('Your passport is at counter 4, tray 12.');
+  await page.getByRole('button', { name: 'Change the status' }).click();
+  await page.getByText('The status was changed.').waitFor();
+  const timeline = await page.locator('ol.timeline').innerText();
+  assert.match(timeline, /Internal – staff only[\s\S]*tray 12/);
+  assert.match(timeline, /Public – the citizen sees this/);
+  const row = await ctx.database.db
+    .selectFrom('cases')
+    .select(['status', 'assigneeId'])
+    .where('reference', '=', kase.reference)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(row, { status: 'resolved', assigneeId: officer.id });
+  await context.close();
+});
+
+test("an officer of one agency cannot reach another agency's case by its address", async () => {
+  const kra = await signedInStaff(ctx, 'officer', 'KRA');
+  const kase = await submitCase(ctx, { agencyCode: 'DIS' });
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, kra.email);
+  const response = await page.goto(`${origin}/console/cases/${kase.reference}`);
+  assert.equal(response?.status(), 404);
+  assert.ok(!(await page.content()).includes('passport application'));
+  await context.close();
+});
+
+test('a description with HTML or script renders as inert text', async () => {
+  const officer = await signedInStaff(ctx, 'officer', 'DIS');
+  const kase = await submitCase(ctx, {
+    description: '<img src=x onerror="window.hacked=1"><script>window.hacked=2</script> passport delayed',
+  });
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => {
+    dialogs += 1;
+    await dialog.dismiss();
+  });
+  await signIn(page, officer.email);
+  await page.goto(`${origin}/console/cases/${kase.reference}`);
+  assert.match(await page.locator('p.description').innerText(), /<img src=x onerror=/);
+  assert.equal(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked), undefined);
+  await page.goto(`${origin}/console/queue?view=open`);
+  assert.equal(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked), undefined);
+  assert.equal(dialogs, 0);
+  await context.close();
+});
+
+test('every console page passes an automated accessibility check (axe-core) in both languages', async () => {
+  const officer = await signedInStaff(ctx, 'officer', 'DIS');
+  const kase = await submitCase(ctx);
+  const context = await browser.newContext({ ...DESK, bypassCSP: true });
+  const page = await context.newPage();
+  const found: { page: string; violations: string[] }[] = [];
+  const check = async (label: string) => found.push({ page: label, violations: await violations(page) });
+  await page.goto(`${origin}/console/sign-in?lang=en`);
+  await check('sign-in');
+  await page.getByLabel('Work e-mail address').fill(officer.email);
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await check('sign-in with an error');
+  await signIn(page, officer.email);
+  for (const language of ['en', 'sw'] as const) {
+    for (const view of ['open', 'mine', 'unassigned', 'awaiting', 'attention']) {
+      await page.goto(`${origin}/console/queue?view=${view}&lang=${language}`);
+      await check(`queue ${view} ${language}`);
+    }
+    await page.goto(`${origin}/console/queue?view=open&priority=P9&lang=${language}`);
+    await check(`queue with an error ${language}`);
+    await page.goto(`${origin}/console/cases/${kase.reference}?lang=${language}`);
+    await check(`case ${language}`);
+    await page.locator('#note summary').click();
+    await page.locator('#note button').click();
+    await check(`case with an error ${language}`);
+  }
+  await page.goto(`${origin}/console/cases/00000000000`);
+  await check('not found');
+  // The check can fail: a form field without a label is caught.
+  await page.evaluate(() =>
+    document.querySelector('main')?.insertAdjacentHTML('beforeend', '<input type="text">'),
+  );
+  const canary = await violations(page);
+  assert.ok(
+    canary.some((v) => v.startsWith('label')),
+    JSON.stringify(canary),
+  );
+  assert.deepEqual(
+    found.filter((f) => f.violations.length > 0),
+    [],
+  );
+  assert.ok(found.length >= 17, `checked ${found.length} pages`);
+  await context.close();
+});
