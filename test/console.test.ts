@@ -62,6 +62,21 @@ describe('staff console', () => {
     });
     assert.equal(signed.statusCode, 303);
     assert.equal(signed.headers.location, '/console/queue?view=mine');
+    const cookie = `baraza_session=${signed.cookies.find((c) => c.name === 'baraza_session')?.value}`;
+    assert.equal((await page('/console/queue?view=mine', cookie)).statusCode, 200);
+    const out = await post('/console/sign-out-everywhere', {}, cookie);
+    assert.equal(out.headers.location, '/console/sign-in?everywhere=1');
+    assert.match(
+      (await page('/console/sign-in?everywhere=1', '')).body,
+      /You are signed out on every device/,
+    );
+    // A form sent after the session ended leads to sign-in, and back to the case after.
+    const late = await post('/console/cases/23456789012/note', { message: 'hello' }, cookie);
+    assert.equal(late.statusCode, 303);
+    assert.equal(
+      late.headers.location,
+      `/console/sign-in?next=${encodeURIComponent('/console/cases/23456789012')}&expired=1`,
+    );
     const elsewhere = await post('/console/sign-in', {
       email,
       password: TEST_PASSWORD,
@@ -101,6 +116,7 @@ describe('staff console', () => {
     // From now on the password alone is not enough.
     const noCode = await post('/console/sign-in', { email, password: TEST_PASSWORD });
     assert.equal(noCode.statusCode, 401);
+    assert.match(noCode.body, /Enter the 6-digit code from your authenticator app/);
     const withCode = await post('/console/sign-in', {
       email,
       password: TEST_PASSWORD,

@@ -7,24 +7,26 @@
  * the journey in Debian's Chromium as a citizen would, clicking and typing: home, every step of
  * "give feedback", the confirmation, the case page, the "my cases" sign-in, and one page with a
  * validation error. Writes docs/images/portal-<lang>-<nn>-<step>.png and prints, per page, its
- * console errors, horizontal overflow, small tap targets, axe-core findings and weight (gzipped).
+ * console errors, horizontal overflow, small tap targets, axe-core findings and weight (gzipped),
+ * with what tools/screenshot-support.ts shares with the console's screenshots.
  * CHROMIUM_PATH chooses another Chromium; BARAZA_SCREENSHOTS another output directory.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import axe from 'axe-core';
-import { type Browser, chromium, type Locator, type Page, type Response } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/open-database.ts';
 import type { Language } from '../src/db/schema.ts';
-import { startOn } from '../src/start.ts';
 import { ASSETS } from '../src/web/portal/assets.ts';
 import { tr } from '../src/web/portal/layout.ts';
+import {
+  capture,
+  kb,
+  launchChromium,
+  navigate,
+  Observer,
+  report,
+  type Shot,
+  startInMemory,
+} from './screenshot-support.ts';
 
-const OUT = process.env.BARAZA_SCREENSHOTS ?? path.join(import.meta.dirname, '..', 'docs', 'images');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 360, height: 740 };
 
 /** Screenshot numbers: the order of the journey, with the validation error last. */
@@ -79,79 +81,24 @@ const JOURNEYS: Journey[] = [
   },
 ];
 
-interface Shot {
-  file: string;
-  url: string;
-  status: number | undefined;
-  consoleErrors: string[];
-  /** How far the page is wider than the screen, in CSS pixels (0: no sideways scrolling). */
-  overflow: number;
-  smallTargets: string[];
-  axe: string[];
-  /** How many axe rules the page passed: a check that axe ran at all. */
-  axePasses: number;
-  /** The page's HTML, gzipped as the server sends it. */
-  htmlBytes: number;
-  height: number;
-}
-
 const shots: Shot[] = [];
 
 async function main(): Promise<void> {
-  // The defaults, not this shell's environment: the same pages wherever the script runs.
-  const config = loadConfig({
-    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
-    BARAZA_RATE_TRACK_PER_MINUTE: '0',
-    BARAZA_RATE_LOGIN_PER_MINUTE: '0',
-  });
-  const started = await startOn(await openDatabase({ dataDir: 'memory' }), config);
+  const { started, origin } = await startInMemory();
   let browser: Browser | undefined;
   try {
-    const origin = await started.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
-    await mkdir(OUT, { recursive: true });
+    browser = await launchChromium();
     for (const journey of JOURNEYS) await walk(browser, origin, journey);
   } finally {
     await browser?.close();
     await started.close();
   }
-  report();
-}
-
-/** One page's worth of observations, reset at every screenshot. */
-class Observer {
-  consoleErrors: string[] = [];
-  /** The response that brought the page shown (after any redirect). */
-  document: Response | undefined;
-
-  constructor(page: Page) {
-    page.on('console', (message) => {
-      if (message.type() === 'error') this.consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => this.consoleErrors.push(`uncaught: ${error.message}`));
-    page.on('requestfailed', (request) =>
-      this.consoleErrors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-    );
-    page.on('response', (response) => {
-      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
-        this.document = response;
-      }
-    });
-  }
-
-  reset(): void {
-    this.consoleErrors = [];
-  }
+  // What a first visit loads besides the page: the style sheet and the script (cached for a year).
+  const assets = (ASSETS['portal.css']?.gzip.length ?? 0) + (ASSETS['portal.js']?.gzip.length ?? 0);
+  report(
+    shots,
+    (shot) => `HTML ${kb(shot.htmlBytes)}, first visit with CSS and JS ${kb(shot.htmlBytes + assets)} (gzip)`,
+  );
 }
 
 async function walk(browser: Browser, origin: string, journey: Journey): Promise<void> {
@@ -168,29 +115,7 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
   const page = await context.newPage();
   const observer = new Observer(page);
   const shoot = async (step: string) => {
-    await settle(page);
-    const file = `portal-${language}-${NUMBERS[step]}-${step}.png`;
-    const image = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
-    // A palette of 256 colours is plenty for flat colours and text, and keeps the files small.
-    const small = await sharp(image)
-      .png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 })
-      .toBuffer();
-    await writeFile(path.join(OUT, file), small);
-    const metadata = await sharp(small).metadata();
-    const audit = await auditPage(page);
-    const html = (await observer.document?.body()) ?? Buffer.alloc(0);
-    shots.push({
-      file,
-      url: page.url().replace(origin, ''),
-      status: observer.document?.status(),
-      consoleErrors: observer.consoleErrors,
-      overflow: audit.overflow,
-      smallTargets: audit.smallTargets,
-      ...(await runAxe(page)),
-      htmlBytes: gzipSync(html, { level: 6 }).length,
-      height: metadata.height ?? 0,
-    });
-    observer.reset();
+    shots.push(await capture(page, observer, origin, `portal-${language}-${NUMBERS[step]}-${step}.png`));
   };
   const continueButton = () => page.getByRole('button', { name: t('feedback.continue'), exact: true });
   const expectStep = async (step: string) => {
@@ -309,90 +234,9 @@ async function walk(browser: Browser, origin: string, journey: Journey): Promise
   await context.close();
 }
 
-/** Runs an action that loads a new page, and waits until that page has loaded. */
-async function navigate(page: Page, action: () => Promise<void>): Promise<void> {
-  const committed = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
-  await action();
-  await committed;
-  await page.waitForLoadState('load');
-}
-
-/** Waits for what the page loads after it loaded (the service worker, the icon) to finish. */
-async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
-}
-
 /** Chooses `fallback` when the question's radios have nothing chosen yet. */
 async function chooseIfNone(page: Page, name: string, fallback: Locator): Promise<void> {
   if ((await page.locator(`input[name=${name}]:checked`).count()) === 0) await fallback.check();
-}
-
-/** What a look at the page can miss: sideways scrolling and tap targets under 24 by 24 pixels. */
-function auditPage(page: Page): Promise<{ overflow: number; smallTargets: string[] }> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const overflow = Math.max(0, document.documentElement.scrollWidth - width);
-    const smallTargets: string[] = [];
-    for (const element of document.querySelectorAll<HTMLElement>('a, button, input, select, textarea')) {
-      if (element.closest('.visually-hidden') || element.classList.contains('skip')) continue;
-      if (element instanceof HTMLInputElement && element.type === 'hidden') continue;
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) continue;
-      // Links inside a sentence are exempt from WCAG 2.5.8; say so rather than hide them.
-      const inline =
-        getComputedStyle(element).display === 'inline' &&
-        element.parentElement?.matches('p, li, dd, span') === true;
-      if (box.width < 24 || box.height < 24) {
-        const label = (element.textContent || element.getAttribute('name') || element.tagName)
-          .trim()
-          .slice(0, 40);
-        smallTargets.push(
-          `${element.tagName.toLowerCase()} "${label}" ${Math.round(box.width)}x${Math.round(box.height)}${inline ? ' (inline)' : ''}`,
-        );
-      }
-    }
-    return { overflow, smallTargets };
-  });
-}
-
-/** axe-core's WCAG 2.2 A and AA rules, evaluated through the debugger (the page's CSP allows no inline script). */
-async function runAxe(page: Page): Promise<{ axe: string[]; axePasses: number }> {
-  await page.evaluate(axe.source);
-  return page.evaluate(async () => {
-    type Rule = { id: string; help: string; nodes: { target: string[] }[] };
-    type Axe = { run(options: object): Promise<{ violations: Rule[]; passes: Rule[] }> };
-    const result = await (window as unknown as { axe: Axe }).axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    });
-    return {
-      axe: result.violations.map(
-        (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      ),
-      axePasses: result.passes.length,
-    };
-  });
-}
-
-function report(): void {
-  // What a first visit loads besides the page: the style sheet and the script (cached for a year).
-  const assets = (ASSETS['portal.css']?.gzip.length ?? 0) + (ASSETS['portal.js']?.gzip.length ?? 0);
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  for (const shot of shots) {
-    console.log(
-      `${shot.file}  ${shot.url}  HTTP ${shot.status}  ${shot.height}px tall  ` +
-        `HTML ${kb(shot.htmlBytes)}, first visit with CSS and JS ${kb(shot.htmlBytes + assets)} (gzip)  ` +
-        `axe: ${shot.axePasses} rules passed`,
-    );
-    const problems = [
-      ...shot.consoleErrors.map((e) => `console error: ${e}`),
-      ...(shot.overflow > 0 ? [`scrolls sideways by ${shot.overflow}px`] : []),
-      ...shot.smallTargets.map((s) => `small target: ${s}`),
-      ...shot.axe.map((a) => `axe: ${a}`),
-    ];
-    for (const problem of problems) console.log(`    ${problem}`);
-  }
-  const withErrors = shots.filter((s) => s.consoleErrors.length > 0).length;
-  console.log(`\n${shots.length} screenshots in ${OUT}; ${withErrors} pages had console errors.`);
 }
 
 await main();

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open-database.ts';
 import type { Language } from '../../db/schema.ts';
+import { translator } from '../../i18n/index.ts';
 import { can } from '../access/case-policy.ts';
 import type { Principal } from '../access/principal.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
@@ -54,7 +55,11 @@ export async function getCaseTriage(
     const agency = deps.reference.agency(s.code);
     return {
       code: s.code,
-      name: agency?.name ?? (s.code === 'OTHER' ? 'An agency not on Baraza' : s.code),
+      name: agency
+        ? (language === 'sw' && agency.nameSw) || agency.name
+        : s.code === 'OTHER'
+          ? translator(language)('triage.other_agency')
+          : s.code,
       confidence: s.confidence,
       onboarded: agency?.onboarded === true,
     };

@@ -41,9 +41,11 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     // Signed out: to the sign-in page, coming back here after. Anything else: a page that says what.
     scope.setErrorHandler(async (error, request, reply) => {
       const language = portalLanguage(request, reply);
-      if (error instanceof AppError && error.code === 'unauthenticated' && request.method === 'GET') {
-        const next = request.url.startsWith('/console') ? request.url : '/console';
-        return reply.redirect(`/console/sign-in?next=${encodeURIComponent(next)}`, 303);
+      if (error instanceof AppError && error.code === 'unauthenticated') {
+        // A form posted after the session ended goes back to its page once signed in again.
+        const next = request.method === 'GET' ? request.url : pageOf(request.url);
+        const expired = request.method === 'GET' ? '' : '&expired=1';
+        return reply.redirect(`/console/sign-in?next=${encodeURIComponent(next)}${expired}`, 303);
       }
       if (error instanceof AppError && error.code === 'forbidden' && request.sessionScope === 'enrol_totp') {
         return reply.redirect('/console/enrol', 303);
@@ -55,12 +57,14 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
           : ((error as { statusCode?: number }).statusCode ?? 500);
       const words =
         error instanceof AppError
-          ? error.key
-            ? common(
-                error.key.id.includes('.') ? error.key.id : `errors.${error.key.id}`,
-                error.key.values ?? {},
-              )
-            : common(`errors.${error.code}`)
+          ? error.code === 'not_found'
+            ? ct(language)('problem.not_found_body')
+            : error.key
+              ? common(
+                  error.key.id.includes('.') ? error.key.id : `errors.${error.key.id}`,
+                  error.key.values ?? {},
+                )
+              : common(`errors.${error.code}`)
           : status === 429
             ? common('errors.rate_limited')
             : status < 500
@@ -104,7 +108,7 @@ export async function staffOf(
 
 export function consoleContext(deps: AppDeps, request: FastifyRequest, language: Language): ConsoleContext {
   const principal = request.principal;
-  const path = request.method === 'GET' ? (request.url.split('?')[0] ?? '/console') : pageOf(request.url);
+  const path = request.method === 'GET' ? request.url : pageOf(request.url);
   if (principal?.kind !== 'staff') return { language, path, user: null };
   const agency = principal.agencyId ? deps.reference.agencyById(principal.agencyId) : undefined;
   return {
@@ -145,12 +149,20 @@ function safeNext(next: string | undefined): string {
 function signInRoutes(app: App, deps: AppDeps): void {
   app.get('/console/sign-in', { schema: { hide: true } }, async (request, reply) => {
     const language = portalLanguage(request, reply);
-    const next = (request.query as Record<string, unknown>).next;
+    const query = request.query as Record<string, unknown>;
+    const t = ct(language);
+    const notice =
+      query.everywhere === '1'
+        ? t('sign_in.everywhere')
+        : query.expired === '1'
+          ? t('sign_in.expired')
+          : undefined;
     return sendPage(
       request,
       reply,
       renderSignIn(consoleContext(deps, request, language), {
-        next: typeof next === 'string' ? next : undefined,
+        next: typeof query.next === 'string' ? query.next : undefined,
+        ...(notice ? { notice } : {}),
       }),
     );
   });
@@ -189,6 +201,9 @@ function signInRoutes(app: App, deps: AppDeps): void {
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         if (error.code === 'locked') return again([{ field: 'email', key: '!console.sign_in.locked' }], 423);
+        if (error.code === 'totp_required') {
+          return again([{ field: 'totpCode', key: '!console.sign_in.totp_needed' }], 401);
+        }
         if (error.code === 'unauthenticated' || error.code === 'invalid_input') {
           // One message for every wrong part, so the form does not say which part was right.
           return again([{ field: 'password', key: '!console.sign_in.wrong' }], 401);

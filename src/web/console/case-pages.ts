@@ -253,10 +253,12 @@ function triagePanel(ctx: ConsoleContext, view: CasePageView): Html {
 <ul>${triage.reasons.map((r) => html`<li>${r}</li>`)}</ul>
 ${
   triage.suggestions.length > 0
-    ? html`<h3>${t('triage.suggestions')}</h3><ol>${triage.suggestions.map(
-        (s) =>
-          html`<li>${s.name} (${Math.round(s.confidence * 100)}%)${s.onboarded ? '' : html` · ${t('triage.not_on_baraza')}`}</li>`,
-      )}</ol>`
+    ? html`<h3>${t('triage.suggestions')}</h3><ol>${triage.suggestions
+        .filter((s) => s.confidence >= 0.01)
+        .map(
+          (s) =>
+            html`<li>${s.name} (${Math.round(s.confidence * 100)}%)${s.onboarded ? '' : html` · ${t('triage.not_on_baraza')}`}</li>`,
+        )}</ol>`
     : ''
 }
 </section>`;

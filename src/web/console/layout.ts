@@ -14,7 +14,7 @@ export interface ConsoleUser {
 
 export interface ConsoleContext {
   language: Language;
-  /** This page's address, for the language switch. */
+  /** This page's address with its query (a queue's view and filters), for the language switch. */
   path: string;
   user: ConsoleUser | null;
 }
@@ -55,14 +55,15 @@ export function consolePage(
 </head>
 <body>
 <a class="skip" href="#main">${t('skip')}</a>
-<header class="bar"><div class="in">
+<header class="bar"><div class="in${page.wide ? ' wide' : ''}">
 <a class="brand" href="/console">Baraza <span>${t('name')}</span></a>
 <nav aria-label="${t('account')}"><ul>
 ${switchTo}
 ${
   user
     ? html`<li class="who">${user.name} · ${t(`roles.${user.role}`)}${user.agencyName ? html` · ${user.agencyName}` : ''}</li>
-<li><form method="post" action="/console/sign-out"><button class="linkbtn">${t('sign_out')}</button></form></li>`
+<li><form method="post" action="/console/sign-out"><button class="linkbtn">${t('sign_out')}</button></form></li>
+<li><form method="post" action="/console/sign-out-everywhere"><button class="linkbtn">${t('sign_out_everywhere')}</button></form></li>`
     : ''
 }
 </ul></nav>
@@ -97,7 +98,9 @@ export function formatLeft(language: Language, seconds: number, late: boolean): 
     minutes >= 2 * 24 * 60
       ? t('duration.days', { n: Math.round(minutes / (24 * 60)) })
       : minutes >= 90
-        ? t('duration.hours', { n: Math.floor(minutes / 60), m: minutes % 60 })
+        ? minutes % 60 === 0
+          ? t('duration.whole_hours', { n: minutes / 60 })
+          : t('duration.hours', { n: Math.floor(minutes / 60), m: minutes % 60 })
         : t('duration.minutes', { n: minutes });
   return t(late ? 'duration.late' : 'duration.left', { time: text });
 }

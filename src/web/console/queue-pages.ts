@@ -57,7 +57,9 @@ export function renderQueue(ctx: ConsoleContext, view: QueuePageView): string {
       (o) =>
         html`<option value="${o.value}" ${o.value === query[name] ? html`selected` : ''}>${o.label}</option>`,
     )}</select></div>`;
-  const filters = html`<form method="get" action="/console/queue" class="filters" role="search" aria-label="${t('filters.title')}">
+  const filtering = FILTERS.some((name) => query[name]);
+  const filters = html`<details class="filters-fold" ${filtering || view.errors?.length ? html`open` : ''}><summary>${t('filters.title')}</summary>
+<form method="get" action="/console/queue" class="filters" role="search" aria-label="${t('filters.title')}">
 <input type="hidden" name="view" value="${query.view}">
 <div class="field"><label for="f-q-q">${t('filters.q')}</label><input id="f-q-q" name="q" type="search" value="${query.q ?? ''}" maxlength="200"></div>
 ${select(
@@ -84,7 +86,7 @@ ${select(
 <div class="field"><label for="f-q-to">${t('filters.to')}</label><input id="f-q-to" name="to" type="date" value="${query.to ?? ''}"></div>
 <button class="btn sec">${t('filters.apply')}</button>
 <a href="${queueHref({ view: query.view })}">${t('filters.clear')}</a>
-</form>`;
+</form></details>`;
   const rows = view.items.map((item) => queueRow(ctx, item, view.now));
   const table =
     view.items.length === 0
@@ -110,7 +112,7 @@ function queueRow(ctx: ConsoleContext, item: QueueItem, now: Date): Html {
   const late = item.nextDueAt !== null && item.nextDueAt < now;
   const left = item.nextDueAt ? (item.nextDueAt.getTime() - now.getTime()) / 1000 : null;
   return html`<tr>
-<td><a href="/console/cases/${item.reference}"><strong>${formatReference(item.reference)}</strong></a><br>
+<td><a class="ref" href="/console/cases/${item.reference}"><strong>${formatReference(item.reference)}</strong></a><br>
 <span class="tag ${item.priority.toLowerCase()}">${item.priority}</span> ${common(`portal.kinds.${item.type}`)} · ${t(`channels.${item.channel}`)}</td>
 <td class="description">${item.summary}</td>
 <td>${t(`statuses.${item.status}`)}${item.assigneeId ? '' : html`<br><span class="hint">${t('queue.unassigned')}</span>`}${item.escalationLevel !== 'officer' ? html`<br><span class="warn-text">${t(`levels.${item.escalationLevel}`)}</span>` : ''}</td>
