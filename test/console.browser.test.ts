@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './helpers/browser.ts';
+import { axeViolations, launchBrowser } from './helpers/browser.ts';
 import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
 import { submitCase } from './helpers/factories.ts';
 
@@ -13,7 +11,6 @@ import { submitCase } from './helpers/factories.ts';
  * axe-core finds nothing on any console page in either language.
  */
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DESK = { viewport: { width: 1280, height: 900 } };
 
 let ctx: TestContext;
@@ -30,28 +27,7 @@ after(async () => {
   await ctx.close();
 });
 
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            context: Document,
-            options: object,
-          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-  });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const violations = axeViolations;
 
 async function signIn(page: Page, email: string): Promise<void> {
   await page.goto(`${origin}/console`);

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import { SYSTEM_ACTOR } from '../src/core/events/append-events.ts';
 import { createStaffUser } from '../src/core/staff/create-staff-user.ts';
+import type { StaffRole } from '../src/db/schema.ts';
 import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
 import { submitCase } from './helpers/factories.ts';
 import { formBody } from './helpers/portal.ts';
@@ -18,6 +19,14 @@ describe('staff console', () => {
     ctx = await createTestContext();
   });
   after(() => ctx.close());
+
+  /** A staff account, not signed in: its e-mail address (the password is TEST_PASSWORD). */
+  async function newStaff(role: StaffRole, agencyCode: string, name: string): Promise<string> {
+    const email = `${role}.${Date.now()}.${Math.random().toString(36).slice(2, 6)}@${agencyCode.toLowerCase()}.go.ke`;
+    const deps = { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now };
+    await createStaffUser(deps, SYSTEM_ACTOR, { email, name, role, agencyCode, password: TEST_PASSWORD });
+    return email;
+  }
 
   const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
   const post = (url: string, fields: Record<string, string>, cookie = '') =>
@@ -35,26 +44,11 @@ describe('staff console', () => {
       away.headers.location,
       `/console/sign-in?next=${encodeURIComponent('/console/queue?view=mine')}`,
     );
-    const email = `officer.${Date.now()}@dis.go.ke`;
-    await createStaffUser(
-      { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now },
-      SYSTEM_ACTOR,
-      {
-        email,
-        name: 'Otieno Officer',
-        role: 'officer',
-        agencyCode: 'DIS',
-        password: TEST_PASSWORD,
-      },
-    );
+    const email = await newStaff('officer', 'DIS', 'Otieno Officer');
     const wrong = await post('/console/sign-in', { email, password: 'not the password' });
     assert.equal(wrong.statusCode, 401);
     assert.match(wrong.body, /The e-mail address, password or authenticator code is not right/);
-    assert.match(
-      wrong.body,
-      new RegExp(`value="${email.replace('.', '\\.')}"`),
-      'the e-mail address is kept',
-    );
+    assert.ok(wrong.body.includes(`value="${email}"`), 'the e-mail address is kept');
     const signed = await post('/console/sign-in', {
       email,
       password: TEST_PASSWORD,
@@ -86,18 +80,7 @@ describe('staff console', () => {
   });
 
   test('an administrator must set up a second factor before anything else, then signs in with it', async () => {
-    const email = `admin.${Date.now()}@kra.go.ke`;
-    await createStaffUser(
-      { db: ctx.database.db, reference: ctx.reference, now: () => ctx.clock.now },
-      SYSTEM_ACTOR,
-      {
-        email,
-        name: 'Akinyi Admin',
-        role: 'agency_admin',
-        agencyCode: 'KRA',
-        password: TEST_PASSWORD,
-      },
-    );
+    const email = await newStaff('agency_admin', 'KRA', 'Akinyi Admin');
     const first = await post('/console/sign-in', { email, password: TEST_PASSWORD });
     assert.equal(first.headers.location, '/console/enrol');
     const cookie = `baraza_session=${first.cookies.find((c) => c.name === 'baraza_session')?.value}`;

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { LocalSmsProvider } from '../src/channels/sms/local-sms-provider.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { axeViolations, launchBrowser } from './helpers/browser.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
 import { asStaff } from './helpers/factories.ts';
 
@@ -15,7 +13,6 @@ import { asStaff } from './helpers/factories.ts';
  * and an axe-core accessibility check of every page.
  */
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
 let ctx: TestContext;
@@ -36,28 +33,10 @@ after(async () => {
 const audited: { url: string; violations: string[] }[] = [];
 
 async function audit(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            context: Document,
-            options: object,
-          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-    });
-  });
+  const found = await axeViolations(page);
   audited.push({
     url: `${label} ${page.url()}`,
-    violations: result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    violations: found,
   });
 }
 
