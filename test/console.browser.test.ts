@@ -87,6 +87,37 @@ test('an officer signs in and works a case from arrival to resolution', async ()
   await context.close();
 });
 
+test('an agent handles a call from a new caller and from a returning one', async () => {
+  const agent = await signedInStaff(ctx, 'agent', 'DIS');
+  const earlier = await submitCase(ctx, { citizen: { name: 'Achieng Otieno', phone: '0755123123' } });
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, agent.email);
+  await page.getByRole('link', { name: 'Contact-centre desk' }).click();
+
+  // A new caller: an inquiry answered on the call.
+  await page.getByLabel("Caller's phone number").fill('0722 987 654');
+  await page.getByRole('button', { name: 'Find the caller' }).click();
+  await page.getByText('A new caller').waitFor();
+  await page.getByLabel('What the caller says').fill('How long does a passport renewal take?');
+  await page.getByRole('button', { name: 'Suggest an agency' }).click();
+  await page.getByText('Triage suggests Directorate of Immigration Services').waitFor();
+  await page.getByLabel('Answered on the call (optional)').fill('About 10 working days after biometrics.');
+  await page.getByRole('button', { name: 'Take the case' }).click();
+  await page.getByText('was taken and resolved on the call').waitFor();
+
+  // A returning caller: their case is there; the call is logged as about it.
+  await page.getByLabel("Caller's phone number").fill('+254755123123');
+  await page.getByRole('button', { name: 'Find the caller' }).click();
+  await page.getByText('Achieng Otieno').waitFor();
+  assert.ok(await page.locator(`a[href="/console/cases/${earlier.reference}"]`).isVisible());
+  await page.getByLabel('About an existing case').check();
+  await page.getByRole('button', { name: 'Log the call' }).click();
+  await page.getByText('The call was logged.').waitFor();
+  assert.match(await page.locator('main').innerText(), /2 calls, 1 answered on the call \(50%\)/);
+  await context.close();
+});
+
 test("an officer of one agency cannot reach another agency's case by its address", async () => {
   const kra = await signedInStaff(ctx, 'officer', 'KRA');
   const kase = await submitCase(ctx, { agencyCode: 'DIS' });
@@ -148,6 +179,14 @@ test('every console page passes an automated accessibility check (axe-core) in b
     await page.locator('#note button').click();
     await check(`case with an error ${language}`);
   }
+  for (const language of ['en', 'sw'] as const) {
+    await page.goto(`${origin}/console/desk?lang=${language}`);
+    await check(`desk ${language}`);
+    await page.goto(`${origin}/console/desk?phone=0712345678`);
+    await check(`desk with a caller ${language}`);
+    await page.goto(`${origin}/console/desk?phone=12ab`);
+    await check(`desk with an error ${language}`);
+  }
   await page.goto(`${origin}/console/cases/00000000000`);
   await check('not found');
   // The check can fail: a form field without a label is caught.
@@ -163,6 +202,6 @@ test('every console page passes an automated accessibility check (axe-core) in b
     found.filter((f) => f.violations.length > 0),
     [],
   );
-  assert.ok(found.length >= 17, `checked ${found.length} pages`);
+  assert.ok(found.length >= 23, `checked ${found.length} pages`);
   await context.close();
 });

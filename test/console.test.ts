@@ -232,3 +232,141 @@ describe('staff console', () => {
     assert.equal(moved.code, 'DIS');
   });
 });
+
+describe('contact-centre desk', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestContext();
+  });
+  after(() => ctx.close());
+
+  const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
+  const post = (url: string, fields: Record<string, string>, cookie: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      payload: formBody(fields),
+    });
+
+  test('an agent answers a new caller on the call, and the case is recorded as resolved at first contact', async () => {
+    const agent = await signedInStaff(ctx, 'agent', 'DIS');
+    const looked = await page('/console/desk?phone=0733%20111%20222', agent.cookie);
+    assert.equal(looked.statusCode, 200);
+    assert.match(looked.body, /Caller \+254733111222/);
+    assert.match(looked.body, /A new caller/);
+    const key = /name="key" value="([0-9a-f-]{36})"/.exec(looked.body)?.[1] as string;
+    const fields = {
+      key,
+      phone: '+254733111222',
+      name: 'Mutua',
+      language: 'sw',
+      type: 'inquiry',
+      description: 'Ninawezaje kufuatilia ombi langu la pasipoti?',
+      agencyCode: 'DIS',
+      county: '',
+      answer: 'Tuma ujumbe PASSPORT kwa 20202 au tembelea Nyayo House ukiwa na risiti.',
+      action: 'create',
+    };
+    const taken = await post('/console/desk/cases', fields, agent.cookie);
+    assert.equal(taken.statusCode, 303);
+    const reference = new URL(taken.headers.location as string, 'http://x').searchParams.get('ref') as string;
+    // The same form sent twice makes one case and logs one call.
+    await post('/console/desk/cases', fields, agent.cookie);
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .select(['id', 'channel', 'status', 'language'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      { channel: kase.channel, status: kase.status, language: kase.language },
+      { channel: 'phone', status: 'resolved', language: 'sw' },
+    );
+    const calls = await ctx.database.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('caseId', '=', kase.id)
+      .execute();
+    assert.deepEqual(
+      calls.map((c) => [c.outcome, c.phone]),
+      [['resolved_first_contact', '+254733111222']],
+    );
+    const after = await page(`/console/desk?done=resolved&ref=${reference}`, agent.cookie);
+    assert.match(after.body, /was taken and resolved on the call/);
+    assert.match(after.body, /1 calls, 1 answered on the call \(100%\), 1 cases taken/);
+  });
+
+  test("a returning caller is recognised with their cases; other agencies' cases are only counted", async () => {
+    const agent = await signedInStaff(ctx, 'agent', 'DIS');
+    const dis = await submitCase(ctx, { citizen: { name: 'Njeri', phone: '0744555666' }, agencyCode: 'DIS' });
+    await submitCase(ctx, {
+      citizen: { name: 'Njeri', phone: '0744555666' },
+      agencyCode: 'KRA',
+      description: 'KRA refund',
+    });
+    const looked = await page('/console/desk?phone=%2B254744555666', agent.cookie);
+    assert.match(looked.body, /Njeri/);
+    assert.ok(looked.body.includes(`/console/cases/${dis.reference}`));
+    assert.match(looked.body, /1 more case\(s\) with other agencies or sealed/);
+    const logged = await post(
+      '/console/desk/calls',
+      { phone: '+254744555666', outcome: 'existing_case', note: 'Asked about progress' },
+      agent.cookie,
+    );
+    assert.equal(logged.statusCode, 303);
+    const missing = await post('/console/desk/calls', { phone: '+254744555666' }, agent.cookie);
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /Choose how the call ended/);
+    const [call] = await ctx.database.db
+      .selectFrom('calls')
+      .select(['outcome', 'note', 'citizenId'])
+      .where('phone', '=', '+254744555666')
+      .execute();
+    assert.equal(call?.outcome, 'existing_case');
+    assert.equal(call?.note, 'Asked about progress');
+    assert.ok(call?.citizenId);
+  });
+
+  test('a case for another agency is taken but not resolved on the call; triage suggests the agency first', async () => {
+    const agent = await signedInStaff(ctx, 'agent', 'DIS');
+    const description = 'My KRA PIN certificate shows the wrong name and I cannot file my returns';
+    const suggested = await post(
+      '/console/desk/cases',
+      { phone: '', language: 'en', description, action: 'suggest', key: '' },
+      agent.cookie,
+    );
+    assert.equal(suggested.statusCode, 200);
+    assert.match(suggested.body, /Triage suggests Kenya Revenue Authority/);
+    assert.match(suggested.body, /<option value="KRA" selected>/);
+    const taken = await post(
+      '/console/desk/cases',
+      {
+        key: '',
+        phone: '',
+        language: 'en',
+        description,
+        agencyCode: 'KRA',
+        answer: 'Visit iTax',
+        action: 'create',
+      },
+      agent.cookie,
+    );
+    const reference = new URL(taken.headers.location as string, 'http://x').searchParams.get('ref');
+    assert.equal(new URL(taken.headers.location as string, 'http://x').searchParams.get('done'), 'case');
+    const kase = await ctx.database.db
+      .selectFrom('cases')
+      .select(['status'])
+      .where('reference', '=', reference as string)
+      .executeTakeFirstOrThrow();
+    assert.equal(kase.status, 'new', "another agency's case is left for that agency");
+  });
+
+  test('a wrong phone number is refused with a clear message, and roles without a desk are turned away', async () => {
+    const agent = await signedInStaff(ctx, 'agent', 'DIS');
+    const wrong = await page('/console/desk?phone=12ab', agent.cookie);
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /That is not a phone number/);
+    const oversight = await signedInStaff(ctx, 'oversight', 'EACC');
+    assert.equal((await page('/console/desk', oversight.cookie)).statusCode, 403);
+  });
+});

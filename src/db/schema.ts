@@ -32,6 +32,7 @@ export interface Database {
   citizenCaseClaims: { identity: string; caseId: string; claimedAt: Timestamp };
   outboundMessages: OutboundMessageTable;
   casePinFailures: { caseId: string; windowStart: Timestamp; failures: number };
+  calls: CallTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -429,4 +430,26 @@ export interface OutboundMessageTable {
   nextAttemptAt: Timestamp;
   createdAt: Timestamp;
   sentAt: Timestamp | null;
+}
+
+export const CALL_OUTCOMES = [
+  'case_created',
+  'resolved_first_contact',
+  'existing_case',
+  'information_given',
+  'dropped',
+] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/** A call taken at the contact-centre desk, with what came of it. */
+export interface CallTable {
+  id: string;
+  agentId: string;
+  agencyId: string;
+  phone: string | null;
+  citizenId: string | null;
+  caseId: string | null;
+  outcome: CallOutcome;
+  note: string | null;
+  createdAt: Timestamp;
 }

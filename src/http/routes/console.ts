@@ -25,6 +25,7 @@ import { STATUS } from '../handle-errors.ts';
 import { fieldOf, portalLanguage, readForm, sendPage } from '../portal-support.ts';
 import { refuseCrossSitePosts } from '../same-origin.ts';
 import { consoleCaseRoutes } from './console-case.ts';
+import { consoleDeskRoutes } from './console-desk.ts';
 import { sendAsset } from './portal.ts';
 
 /**
@@ -92,6 +93,7 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     signInRoutes(console, deps);
     queueRoutes(console, deps);
     consoleCaseRoutes(console, deps);
+    consoleDeskRoutes(console, deps);
   });
 }
 

@@ -1,3 +1,4 @@
+import { DESK_ROLES } from '../../core/console/contact-desk.ts';
 import type { Language, StaffRole } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 import { type Html, html } from '../html.ts';
@@ -61,7 +62,9 @@ export function consolePage(
 ${switchTo}
 ${
   user
-    ? html`<li class="who">${user.name} · ${t(`roles.${user.role}`)}${user.agencyName ? html` · ${user.agencyName}` : ''}</li>
+    ? html`<li><a href="/console">${t('nav.queues')}</a></li>
+${DESK_ROLES.includes(user.role) ? html`<li><a href="/console/desk">${t('nav.desk')}</a></li>` : ''}
+<li class="who">${user.name} · ${t(`roles.${user.role}`)}${user.agencyName ? html` · ${user.agencyName}` : ''}</li>
 <li><form method="post" action="/console/sign-out"><button class="linkbtn">${t('sign_out')}</button></form></li>
 <li><form method="post" action="/console/sign-out-everywhere"><button class="linkbtn">${t('sign_out_everywhere')}</button></form></li>`
     : ''
