@@ -37,7 +37,8 @@ export function consoleDeskRoutes(app: App, deps: AppDeps): void {
     const done = typeof query.done === 'string' ? query.done : '';
     const flash = /^(case|resolved|call)$/.test(done)
       ? ct(language)(`desk.done.${done}`, {
-          reference: typeof query.ref === 'string' ? query.ref.slice(0, 13) : '',
+          reference:
+            typeof query.ref === 'string' && /^\d{11}$/.test(query.ref) ? formatReference(query.ref) : '',
         })
       : undefined;
     if (!phoneInput) return desk(deps, request, reply, language, principal, { flash });
