@@ -55,6 +55,7 @@ const NUMBERS: Record<string, string> = {
   case: '04',
   'case-error': '05',
   'queue-phone': '06',
+  desk: '07',
 };
 
 interface Seed {
@@ -372,6 +373,17 @@ async function walk(browser: Browser, origin: string, language: Language, refere
   if ((await page.locator('#error-summary').count()) !== 1)
     throw new Error('no error summary for an empty note');
   await shoot('case-error');
+
+  // The contact-centre desk: a returning caller, found by the number as she says it.
+  await navigate(page, () => page.getByRole('link', { name: t('nav.desk') }).click());
+  const phone = page.getByLabel(t('desk.phone'));
+  await phone.click();
+  await phone.pressSequentially(
+    `${WANJIKU.phone.slice(0, 4)} ${WANJIKU.phone.slice(4, 7)} ${WANJIKU.phone.slice(7)}`,
+  );
+  await navigate(page, () => button(t('desk.find')).click());
+  await expectTitle(t('desk.title'));
+  await shoot('desk');
   await context.close();
 }
 
