@@ -236,8 +236,11 @@ test('feedback saved offline on an earlier visit is offered, and sent only when 
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await page.locator('#offline.on').waitFor();
-  // The browser is closed with the draft in it, and opened again later, online.
+  // The browser is closed with the draft in it, and opened again later, online. The page that kept
+  // it goes first (while still offline): it would send the draft itself when the connection came
+  // back, as it should, and closing a context ends its offline emulation.
   const kept = await context.storageState();
+  await page.goto('about:blank');
   await context.close();
   const reopened = await browser.newContext({ ...PHONE, storageState: kept });
   const later = await reopened.newPage();
