@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { formatReference } from '../src/core/cases/reference.ts';
 import { axeViolations, launchBrowser } from './helpers/browser.ts';
 import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
 import { submitCase } from './helpers/factories.ts';
@@ -116,6 +117,38 @@ test('an agent handles a call from a new caller and from a returning one', async
   await page.getByText('The call was logged.').waitFor();
   assert.match(await page.locator('main').innerText(), /2 calls, 1 answered on the call \(50%\)/);
   await context.close();
+});
+
+test('a supervisor finds a breached case among the overdue ones and gives it to an officer', async () => {
+  const supervisor = await signedInStaff(ctx, 'supervisor', 'MOH');
+  const officer = await signedInStaff(ctx, 'officer', 'MOH');
+  const kase = await submitCase(ctx, {
+    agencyCode: 'MOH',
+    description: `The dispensary in Kibera has had no malaria drugs for three weeks (${Date.now()})`,
+  });
+  // Three weeks pass with nobody acting: the case's deadlines run out.
+  const started = ctx.clock.now;
+  ctx.clock.now = new Date(started.getTime() + 21 * 86_400_000);
+  try {
+    const context = await browser.newContext(DESK);
+    const page = await context.newPage();
+    await signIn(page, supervisor.email);
+    await page.getByRole('link', { name: /Escalated or overdue/ }).click();
+    await page.getByRole('link', { name: formatReference(kase.reference) }).click();
+    assert.match(await page.locator('aside').innerText(), /overdue/);
+    await page.getByLabel('Give it to').selectOption(officer.id);
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText('The case is assigned.').waitFor();
+    const row = await ctx.database.db
+      .selectFrom('cases')
+      .select('assigneeId')
+      .where('reference', '=', kase.reference)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.assigneeId, officer.id);
+    await context.close();
+  } finally {
+    ctx.clock.now = started;
+  }
 });
 
 test("an officer of one agency cannot reach another agency's case by its address", async () => {
