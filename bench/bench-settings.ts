@@ -9,11 +9,13 @@ export interface BenchSettings {
   seedCases: number;
   /** Open cases for the SLA sweep section (1% of them due); 0 skips it. */
   slaCases: number;
+  /** Open cases of one agency for the staff console's section; 0 skips it. */
+  consoleCases: number;
   /**
    * 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), 'portal' only the citizen portal's
-   * (BENCH_ONLY=portal), skipping the others.
+   * (BENCH_ONLY=portal), 'console' only the staff console's (BENCH_ONLY=console), skipping the others.
    */
-  only: 'sla' | 'portal' | undefined;
+  only: 'sla' | 'portal' | 'console' | undefined;
 }
 
 /** The environment asks for something impossible; the message lists every problem. */
@@ -42,6 +44,7 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     warmUpSeconds: int('BENCH_WARMUP_SECONDS', 3, 0, 600),
     seedCases: int('BENCH_SEED_CASES', 20_000, 0, 10_000_000),
     slaCases: int('BENCH_SLA_CASES', 1_000_000, 0, 10_000_000),
+    consoleCases: int('BENCH_CONSOLE_CASES', 100_000, 0, 10_000_000),
     only: undefined,
   };
   // Fewer than 10,000 would leave fewer than 100 due cases: too few to time a sweep by.
@@ -50,11 +53,20 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
       `BENCH_SLA_CASES must be 0 (skip the SLA section) or from 10000 (got "${env.BENCH_SLA_CASES}")`,
     );
   }
+  // Fewer than 1,000 would leave fewer than 20 pages of the queue to page through.
+  if (settings.consoleCases > 0 && settings.consoleCases < 1000) {
+    problems.push(
+      `BENCH_CONSOLE_CASES must be 0 (skip the console section) or from 1000 (got "${env.BENCH_CONSOLE_CASES}")`,
+    );
+  }
   const only = env.BENCH_ONLY?.trim();
-  if (only === 'sla' || only === 'portal') settings.only = only;
-  else if (only) problems.push(`BENCH_ONLY can only be "sla" or "portal" (got "${only}")`);
+  if (only === 'sla' || only === 'portal' || only === 'console') settings.only = only;
+  else if (only) problems.push(`BENCH_ONLY can only be "sla", "portal" or "console" (got "${only}")`);
   if (settings.only === 'sla' && settings.slaCases === 0) {
     problems.push('BENCH_ONLY=sla with BENCH_SLA_CASES=0 leaves nothing to run');
+  }
+  if (settings.only === 'console' && settings.consoleCases === 0) {
+    problems.push('BENCH_ONLY=console with BENCH_CONSOLE_CASES=0 leaves nothing to run');
   }
   if (problems.length > 0) {
     throw new SettingsError(

@@ -154,7 +154,7 @@ export async function benchPortal(
  * added): a listener put before Fastify's own on the server's 'request' event, and the response's
  * 'finish', when the last byte has been handed to the operating system.
  */
-function serverTimer(server: Server) {
+export function serverTimer(server: Server) {
   const histogram = createHistogram();
   let on = false;
   const listener = (_request: IncomingMessage, response: ServerResponse) => {
@@ -266,7 +266,7 @@ export function formatPortal(f: PortalFigures): string {
   ].join('\n');
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

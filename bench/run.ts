@@ -7,6 +7,7 @@ import { prepare } from '../src/start.ts';
 import { buildBaselineApp, createBaselineTable } from './baseline-app.ts';
 import { type BenchDatabase, createBenchDatabase, DatabaseUnreachable, redact } from './bench-database.ts';
 import { type BenchSettings, readSettings, SettingsError } from './bench-settings.ts';
+import { benchConsole, formatConsole } from './console.ts';
 import type { Target } from './load-job.ts';
 import { measureScenario } from './measure-scenario.ts';
 import { benchPortal, formatPortal } from './portal.ts';
@@ -25,6 +26,9 @@ import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts'
  * BENCH_ONLY=sla runs the SLA sweep section alone: the HTTP and triage sections take minutes and
  * the sweep needs nothing from them. The citizen portal's section (bench/portal.ts) runs after
  * track on the same server; BENCH_ONLY=portal runs it alone, on a fresh database of its own.
+ * Last, the staff console's queue and case pages on a database of its own with
+ * BENCH_CONSOLE_CASES open cases of one agency (bench/console.ts; 0 skips it, BENCH_ONLY=console
+ * runs it alone).
  */
 
 const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
@@ -68,6 +72,7 @@ async function main(): Promise<number> {
   }
   if (settings.only === 'sla') return runSlaOnly(settings, loadAtStart);
   if (settings.only === 'portal') return runPortalOnly(settings, loadAtStart);
+  if (settings.only === 'console') return runConsoleOnly(settings, loadAtStart);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -158,6 +163,9 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   const triage = await benchTriage(triageTimes);
   const sla = settings.slaCases > 0 ? await benchSla(settings, (step) => cleanups.push(step)) : null;
   if (sla) failures.push(...sla.failures);
+  const staffConsole =
+    settings.consoleCases > 0 ? await benchConsole(settings, (step) => cleanups.push(step)) : null;
+  if (staffConsole) failures.push(...staffConsole.failures);
 
   const scenarios = [baselineInsert, submit, baselineSelect, track];
   const ratios: Ratio[] = [
@@ -174,6 +182,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   console.log(`\n${formatPortal(portal)}`);
   console.log(`\n${formatTriage(triage)}`);
   if (sla) console.log(`\n${formatSla(sla)}`);
+  if (staffConsole) console.log(`\n${formatConsole(staffConsole)}`);
   console.log(
     `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
       `baseline selected among ${baselineIds.length} rows`,
@@ -189,6 +198,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     portal,
     triage,
     sla,
+    console: staffConsole,
     rssMb: rss,
     failures,
   });
@@ -227,6 +237,37 @@ async function runSlaOnly(settings: BenchSettings, loadAtStart: number): Promise
   console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   if (sla.failures.length > 0) {
     console.error(`\nFAILED:\n${sla.failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The staff console's section alone (BENCH_ONLY=console), with its own results file. */
+async function runConsoleOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
+  let figures: Awaited<ReturnType<typeof benchConsole>>;
+  try {
+    figures = await benchConsole(settings, (step) => cleanups.push(step));
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachable)) throw error;
+    console.error(`PostgreSQL is not reachable: ${error.message}`);
+    return 1;
+  }
+  const admin = new pg.Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    ?.server_version;
+  await admin.end();
+  console.log(`\n${formatConsole(figures)}`);
+  writeResults({
+    date: new Date().toISOString(),
+    machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
+    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
+    console: figures,
+    failures: figures.failures,
+  });
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  if (figures.failures.length > 0) {
+    console.error(`\nFAILED:\n${figures.failures.map((f) => `  - ${f}`).join('\n')}`);
     return 1;
   }
   return 0;

@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { ReferenceCache } from '../src/core/agencies/reference-cache.ts';
+import { OPEN_STATUSES } from '../src/core/cases/state-machine.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo, seedDemoIfEmpty } from '../src/core/demo/seed-demo.ts';
 import { verifyAudit } from '../src/core/events/verify-audit.ts';
+import { backfillClocks } from '../src/core/sla/backfill-clocks.ts';
+import { installDefaultSla, SlaService } from '../src/core/sla/sla-service.ts';
 import { verifyPassword } from '../src/core/staff/passwords.ts';
 import { loadReferenceData } from '../src/db/load-reference-data.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -153,6 +157,35 @@ describe('demo data', () => {
       assert.equal((await counts(empty.db))?.cases, 40);
     } finally {
       await empty.close();
+    }
+  });
+});
+
+describe('clocks for demo cases', () => {
+  test('a thousand open cases get their clocks in one backfill page, within the parameters PostgreSQL takes', async () => {
+    const handle = await freshDatabase();
+    try {
+      await seedDemo(handle.db, { cases: 4000, seed: 11, now: new Date('2026-11-24T00:00:00Z') });
+      const reference = await ReferenceCache.load(handle.db);
+      await installDefaultSla(handle.db, reference);
+      const open = sql.join(OPEN_STATUSES.map((s) => sql.lit(s)));
+      const waiting = async () =>
+        Number(
+          (
+            await sql<{
+              n: string;
+            }>`SELECT count(*) AS n FROM cases WHERE status IN (${open}) AND next_due_at IS NULL`.execute(
+              handle.db,
+            )
+          ).rows[0]?.n,
+        );
+      const before = await waiting();
+      assert.ok(before > 800, `${before} open cases: enough for a page's clocks to pass 65,535 parameters`);
+      const clocked = await backfillClocks(handle.db, await SlaService.load(handle.db, reference), 1000);
+      assert.equal(clocked, before);
+      assert.equal(await waiting(), 0);
+    } finally {
+      await handle.close();
     }
   });
 });

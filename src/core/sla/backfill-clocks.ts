@@ -55,11 +55,15 @@ export async function backfillClocks(db: Db, sla: SlaService, pageSize = 1000): 
         reconstructClocks(sla, kase).map((clock) => ({ ...clock, caseId: kase.id })),
       );
       if (rows.length === 0) return { read: cases.rows.length, clocked: 0 };
-      await trx
-        .insertInto('caseClocks')
-        .values(rows)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      // PostgreSQL takes at most 65,535 parameters in one statement: a page's clocks go in slices.
+      const perSlice = Math.floor(60_000 / Math.max(1, Object.keys(rows[0] ?? {}).length));
+      for (let start = 0; start < rows.length; start += perSlice) {
+        await trx
+          .insertInto('caseClocks')
+          .values(rows.slice(start, start + perSlice))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
       const byCase = new Map<string, Clock[]>();
       for (const row of rows) byCase.set(row.caseId, [...(byCase.get(row.caseId) ?? []), row]);
       const due = cases.rows.map((kase) => ({ id: kase.id, due: nextDueAt(byCase.get(kase.id) ?? []) }));
