@@ -25,8 +25,18 @@ const env = {
 let server: ChildProcess;
 
 before(async () => {
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: 'ignore' });
-  for (let i = 0; i < 120; i++) {
+  server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  // A wait, not a timing assertion: a fresh embedded database on a busy 2-core CI machine (another
+  // test file runs beside this one) can take well over a minute to initialise.
+  for (let i = 0; i < 480; i++) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}: ${stderr}`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.ok,
       () => false,
@@ -34,7 +44,7 @@ before(async () => {
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error('the server did not become ready');
+  throw new Error(`the server did not become ready in 4 minutes: ${stderr}`);
 });
 
 after(async () => {
