@@ -2,6 +2,7 @@ import { createSmsProvider } from './channels/sms/create-sms-provider.ts';
 import type { SmsProvider } from './channels/sms/sms-provider.ts';
 import type { Config } from './config.ts';
 import { ReferenceCache } from './core/agencies/reference-cache.ts';
+import { installNationalTemplates } from './core/console/response-templates.ts';
 import { createMessenger, type Messenger } from './core/messages/messenger.ts';
 import { loadSecrets, type Secrets } from './core/security/secrets.ts';
 import { installDefaultSla, SlaService } from './core/sla/sla-service.ts';
@@ -57,6 +58,7 @@ export async function startOn(
       loadSecrets(database.db),
     ]);
     await installDefaultSla(database.db, reference);
+    await installNationalTemplates(database.db, new Date());
     const [triage, directory, sla] = await Promise.all([
       TriageService.load(database.db, reference),
       DirectoryIndex.load(database.db),

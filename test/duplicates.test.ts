@@ -294,7 +294,7 @@ test('the candidate queries are answered from the citizen and agency indexes', a
   assert.match(plans.citizen, /Index Cond: \(citizen_id = /, plans.citizen);
   assert.doesNotMatch(plans.citizen, /Seq Scan on cases/, plans.citizen);
   // A range of one agency's cases, newest first, not a pass over the whole index.
-  assert.match(plans.place, /cases_agency_created_idx/, plans.place);
+  assert.match(plans.place, /cases_agency_county_created_idx/, plans.place);
   assert.match(plans.place, /Index Cond: \(\(agency_id = .+created_at >=/, plans.place);
   assert.doesNotMatch(plans.place, /Seq Scan on cases/, plans.place);
 });

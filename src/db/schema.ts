@@ -33,6 +33,7 @@ export interface Database {
   outboundMessages: OutboundMessageTable;
   casePinFailures: { caseId: string; windowStart: Timestamp; failures: number };
   calls: CallTable;
+  responseTemplates: ResponseTemplateTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -43,6 +44,8 @@ export interface AgencyTable {
   calendarId: Generated<string | null>;
   /** Citizens tracking a case see the assigned officer's name. */
   showOfficerNames: Generated<boolean>;
+  /** What the agency deems a full load of open cases for one person (the supervisor's workload page). */
+  casesPerOfficer: Generated<number>;
   id: string;
   code: string | null;
   name: string;
@@ -452,4 +455,17 @@ export interface CallTable {
   outcome: CallOutcome;
   note: string | null;
   createdAt: Timestamp;
+}
+
+/** A bilingual answer staff start from (core/console/response-templates.ts); no agency = national. */
+export interface ResponseTemplateTable {
+  id: string;
+  agencyId: string | null;
+  name: string;
+  bodyEn: string;
+  bodySw: string;
+  active: Generated<boolean>;
+  createdBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/open-database.ts';
 import type { Principal } from '../access/principal.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
-import { invalidInput } from '../errors.ts';
+import { invalidInput, notFound } from '../errors.ts';
 import { type Actor, appendEvents } from '../events/append-events.ts';
 import { sha256 } from '../security/secrets.ts';
 
@@ -67,4 +67,50 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
     await db.updateTable('apiKeys').set({ lastUsedAt: now }).where('id', '=', row.id).execute();
   }
   return { kind: 'api_key', keyId: row.id, agencyId: row.agencyId, agencyCode: row.code };
+}
+
+/** Every agency's keys for the system administrator: never the key, only its prefix. */
+export function listApiKeys(db: Db) {
+  return db
+    .selectFrom('apiKeys as k')
+    .innerJoin('agencies as a', 'a.id', 'k.agencyId')
+    .select([
+      'k.id',
+      'k.name',
+      'k.prefix',
+      'a.code as agencyCode',
+      'k.createdAt',
+      'k.lastUsedAt',
+      'k.revokedAt',
+    ])
+    .orderBy('k.revokedAt', 'desc')
+    .orderBy('k.createdAt', 'desc')
+    .limit(500)
+    .execute();
+}
+
+/** Revokes a key at once: the next request made with it is refused. */
+export async function revokeApiKey(
+  deps: { db: Db; now: () => Date },
+  actor: Actor,
+  id: string,
+): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound('The API key');
+  await deps.db.transaction().execute(async (trx) => {
+    const revoked = await trx
+      .updateTable('apiKeys')
+      .set({ revokedAt: deps.now() })
+      .where('id', '=', id)
+      .where('revokedAt', 'is', null)
+      .returning('prefix')
+      .executeTakeFirst();
+    if (!revoked) throw notFound('The API key');
+    await appendEvents(
+      trx,
+      { id: 'system', caseId: null },
+      actor,
+      [{ kind: 'api_key.revoked', public: false, data: { keyId: id, prefix: revoked.prefix } }],
+      deps.now(),
+    );
+  });
 }

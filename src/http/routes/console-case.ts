@@ -2,8 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../core/access/case-policy.ts';
 import type { Principal } from '../../core/access/principal.ts';
 import { listCaseUploads, readCaseUpload } from '../../core/attachments/read-upload.ts';
-import { getCaseDetail } from '../../core/cases/get-case-detail.ts';
-import { parseReference } from '../../core/cases/reference.ts';
+import { type CaseDetail, getCaseDetail } from '../../core/cases/get-case-detail.ts';
+import { mergeCases } from '../../core/cases/merge-cases.ts';
+import { formatReference, parseReference } from '../../core/cases/reference.ts';
 import {
   addInternalNote,
   assignCase,
@@ -13,14 +14,24 @@ import {
 } from '../../core/cases/staff-actions.ts';
 import { OPEN_STATUSES } from '../../core/cases/state-machine.ts';
 import { transferCase } from '../../core/cases/transfer-case.ts';
+import { addNoteWithMentions, handleOf } from '../../core/console/mentions.ts';
+import {
+  fillMessage,
+  fillTemplate,
+  listTemplates,
+  type PlaceholderValues,
+} from '../../core/console/response-templates.ts';
 import { AppError } from '../../core/errors.ts';
 import { describeCaseClocks } from '../../core/sla/describe-clocks.ts';
 import { findLikelyDuplicates } from '../../core/triage/find-likely-duplicates.ts';
 import { getCaseTriage } from '../../core/triage/get-case-triage.ts';
+import { type ReferralCreated, referCase } from '../../core/triage/refer-case.ts';
+import { formatReferralToken } from '../../core/triage/referral-token.ts';
 import { routeCase } from '../../core/triage/route-case.ts';
+import { searchDirectory } from '../../core/triage/search-directory.ts';
 import { CASE_STATUSES, type CaseStatus, type Language, PRIORITIES, type Priority } from '../../db/schema.ts';
 import { type CasePageView, renderCasePage } from '../../web/console/case-pages.ts';
-import { ct } from '../../web/console/layout.ts';
+import { ct, formatWhen } from '../../web/console/layout.ts';
 import type { FieldError } from '../../web/portal/layout.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import { portalLanguage, readForm, sendPage } from '../portal-support.ts';
@@ -42,6 +53,24 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
         typeof done === 'string' && /^[a-z_-]{1,20}$/.test(done)
           ? ct(language)(`done.${done}`, { defaultValue: '' })
           : undefined;
+      const query = request.query as Record<string, unknown>;
+      // "Use this template": the response form opens with it filled in for this case.
+      if (typeof query.template === 'string' && query.template) {
+        return showCase(deps, request, reply, language, principal, {
+          flash: flash || undefined,
+          useTemplate: query.template,
+          openAction: 'respond',
+        });
+      }
+      // The referral form's directory search.
+      if (typeof query.find === 'string') {
+        const find = query.find.slice(0, 100);
+        return showCase(deps, request, reply, language, principal, {
+          directoryHits: await searchDirectory(deps, find),
+          values: { find },
+          openAction: 'refer',
+        });
+      }
       return showCase(deps, request, reply, language, principal, { flash: flash || undefined });
     },
   );
@@ -83,6 +112,14 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
     name: string,
     run: (principal: Staff, reference: string, form: Record<string, string>) => Promise<unknown>,
     validate: (form: Record<string, string>) => FieldError[] = () => [],
+    /** With a "preview" field: what to show instead of acting. */
+    preview?: (
+      principal: Staff,
+      reference: string,
+      form: Record<string, string>,
+    ) => Promise<Partial<PageExtra>>,
+    /** What to show right away instead of going back to the case with a word. */
+    showAfter?: (result: unknown) => Partial<PageExtra>,
   ) =>
     app.post<{ Params: Params }>(
       `/console/cases/:reference/${name}`,
@@ -114,8 +151,17 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
           );
         const errors = validate(form);
         if (errors.length > 0) return again(errors, 400);
+        let result: unknown;
         try {
-          await run(principal, reference, form);
+          if (preview && form.preview) {
+            const shown = await preview(principal, reference, form);
+            return showCase(deps, request, reply, language, principal, {
+              ...shown,
+              values: form,
+              openAction: name,
+            });
+          }
+          result = await run(principal, reference, form);
         } catch (error) {
           if (
             !(error instanceof AppError) ||
@@ -129,6 +175,12 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
             [{ field, key, values: error.key?.values ?? {} }],
             error.code === 'forbidden' ? 403 : 409,
           );
+        }
+        if (showAfter) {
+          return showCase(deps, request, reply, language, principal, {
+            ...showAfter(result),
+            flash: ct(language)(`done.${name}`),
+          });
         }
         return reply.redirect(`/console/cases/${reference}?done=${name}`, 303);
       },
@@ -156,13 +208,33 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
 
   action('claim', (p, ref) => assignCase(deps, p, ref));
   action('assign', (p, ref, form) => assignCase(deps, p, ref, form.userId || null));
-  action('respond', (p, ref, form) => respondToCitizen(deps, p, ref, form.message ?? ''), needsMessage);
+  // What the citizen will read: placeholders filled for the case, in the citizen's language.
+  const filled = async (p: Staff, ref: string, message: string) => {
+    const detail = await getCaseDetail(deps.db, p, ref);
+    return fillMessage(message, await placeholderValues(deps, p, detail));
+  };
+  action(
+    'respond',
+    async (p, ref, form) => respondToCitizen(deps, p, ref, await filled(p, ref, form.message ?? '')),
+    needsMessage,
+    // "Preview": the page again, with the response as the citizen will read it, nothing sent.
+    async (p, ref, form) => ({ preview: await filled(p, ref, form.message ?? '') }),
+  );
   action(
     'request-info',
-    (p, ref, form) => changeStatus(deps, p, ref, 'awaiting_citizen', form.message),
+    async (p, ref, form) =>
+      changeStatus(deps, p, ref, 'awaiting_citizen', await filled(p, ref, form.message ?? '')),
     needsMessage,
   );
-  action('note', (p, ref, form) => addInternalNote(deps, p, ref, form.message ?? ''), needsMessage);
+  action('note', (p, ref, form) => addNoteWithMentions(deps, p, ref, form.message ?? ''), needsMessage);
+  action(
+    'merge',
+    (p, ref, form) => mergeCases(deps, p, ref, form.intoReference ?? '', form.reason || undefined),
+    (form) =>
+      /^[A-Z0-9-]{5,20}$/i.test(form.intoReference ?? '')
+        ? []
+        : [{ field: 'intoReference', key: '!console.problems.reference' }],
+  );
   action(
     'status',
     (p, ref, form) => changeStatus(deps, p, ref, form.status as CaseStatus, form.message || undefined),
@@ -193,6 +265,32 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
     needsReason,
   );
   action('route', (p, ref, form) => routeCase(deps, p, ref, form.agencyCode ?? '', form.reason || undefined));
+  // A referral's acknowledgement code is shown this once, so the page answers at once, with it.
+  action(
+    'refer',
+    (p, ref, form) =>
+      referCase(deps, p, ref, {
+        agencyId: form.agencyId ?? '',
+        email: form.email || undefined,
+        note: form.note ?? '',
+      }),
+    (form) => [
+      ...(form.agencyId ? [] : [{ field: 'agencyId', key: '!console.problems.refer_agency' }]),
+      ...((form.note?.length ?? 0) < 3 ? [{ field: 'note', key: '!console.problems.refer_note' }] : []),
+    ],
+    undefined,
+    (created) => {
+      const referral = created as ReferralCreated;
+      return {
+        referral: {
+          agency: referral.agency.name,
+          code: formatReferralToken(referral.token),
+          letterUrl: `/api/v1/staff/referrals/${referral.referralId}/letter?token=${referral.token}`,
+          emailed: referral.emailed,
+        },
+      };
+    },
+  );
 }
 
 /** The form on the case page each action's fields belong to (routing shares the transfer form). */
@@ -201,8 +299,10 @@ const FORM_OF: Record<string, string> = { route: 'transfer', claim: 'assign' };
 function fieldOfProblem(error: AppError): string {
   const details = error.details as { field?: string }[] | undefined;
   const field = Array.isArray(details) ? details[0]?.field : undefined;
-  return field === 'agencyCode' || field === 'userId' || field === 'message' || field === 'reason'
-    ? field
+  return ['agencyCode', 'agencyId', 'userId', 'message', 'reason', 'intoReference', 'email', 'note'].includes(
+    field ?? '',
+  )
+    ? (field as string)
     : 'message';
 }
 
@@ -212,7 +312,7 @@ async function showCase(
   reply: FastifyReply,
   language: Language,
   principal: Staff,
-  extra: Pick<CasePageView, 'flash' | 'errors' | 'values' | 'openAction'> & { contactShown?: boolean },
+  extra: PageExtra,
   status = 200,
 ) {
   const detail = await getCaseDetail(deps.db, principal, request.params.reference);
@@ -238,7 +338,7 @@ async function showCase(
       : [],
     deps.db
       .selectFrom('staffUsers')
-      .select(['id', 'name', 'role', 'agencyId', 'active'])
+      .select(['id', 'name', 'email', 'role', 'agencyId', 'active'])
       .where((eb) =>
         eb.or([
           eb('agencyId', '=', kase.agencyId),
@@ -249,6 +349,16 @@ async function showCase(
       .execute(),
   ]);
   const assignee = people.find((p) => p.id === kase.assigneeId);
+  const templates = await listTemplates(deps.db, kase.agencyId);
+  const citizenLanguage = languageOf(detail);
+  let values = extra.values;
+  if (extra.useTemplate) {
+    const template = templates.find((t) => t.id === extra.useTemplate);
+    if (!template) throw new AppError('not_found', 'No such template');
+    values = {
+      message: fillTemplate(template, citizenLanguage, await placeholderValues(deps, principal, detail)),
+    };
+  }
   const page = renderCasePage(consoleContext(deps, request, language), {
     detail,
     clocks,
@@ -258,7 +368,18 @@ async function showCase(
     // Only the citizen's cases this person may read.
     otherCases: otherCases.filter((o) => can(principal, 'read', o)),
     assigneeName: assignee?.name ?? null,
-    colleagues: people.filter((p) => p.active && p.agencyId === kase.agencyId && p.role !== 'sysadmin'),
+    colleagues: people
+      .filter((p) => p.active && p.agencyId === kase.agencyId && p.role !== 'sysadmin')
+      .map((p) => ({ id: p.id, name: p.name, handle: handleOf(p.email) })),
+    templates: templates.map((t) => ({ id: t.id, name: t.name })),
+    preview: extra.preview,
+    referral: extra.referral,
+    directoryHits: extra.directoryHits,
+    canRefer:
+      can(principal, 'transfer', kase) &&
+      OPEN_STATUSES.includes(kase.status) &&
+      deps.reference.agencyById(kase.agencyId)?.kind === 'clearing_house',
+    canMerge: can(principal, 'merge', kase) && OPEN_STATUSES.includes(kase.status),
     can: {
       work:
         can(principal, 'work', kase) && (OPEN_STATUSES.includes(kase.status) || kase.status === 'resolved'),
@@ -271,8 +392,44 @@ async function showCase(
     now,
     flash: extra.flash,
     errors: extra.errors,
-    values: extra.values,
+    values,
     openAction: extra.openAction,
   });
   return sendPage(request, reply, page, status);
 }
+
+type PageExtra = Pick<
+  CasePageView,
+  'flash' | 'errors' | 'values' | 'openAction' | 'preview' | 'referral' | 'directoryHits'
+> & {
+  contactShown?: boolean;
+  /** A template's id: the response form opens with it filled in. */
+  useTemplate?: string;
+};
+
+/** The values of a template's placeholders for this case, in the citizen's language. */
+async function placeholderValues(
+  deps: AppDeps,
+  principal: Staff,
+  detail: CaseDetail,
+): Promise<PlaceholderValues> {
+  const kase = detail.case;
+  const language = languageOf(detail);
+  const t = ct(language);
+  const agency = deps.reference.agencyById(kase.agencyId);
+  const service = kase.serviceId ? deps.reference.serviceById(kase.serviceId) : undefined;
+  const clocks = await describeCaseClocks(deps.db, deps.sla, kase.id, deps.now());
+  const due = clocks.find((c) => c.clock === 'resolve')?.dueAt ?? null;
+  return {
+    reference: formatReference(kase.reference),
+    citizen_name: detail.citizen?.name || t('templates.citizen'),
+    agency: agency ? (language === 'sw' && agency.nameSw) || agency.name : '',
+    service: service ? (language === 'sw' && service.nameSw) || service.name : t('templates.your_case'),
+    officer: principal.name,
+    due_date: due ? formatWhen(language, due) : t('templates.soon'),
+  };
+}
+
+/** The language to write to the citizen in: theirs, or the case's when it is one we write. */
+const languageOf = (detail: CaseDetail): Language =>
+  (detail.citizen?.preferredLanguage ?? detail.case.language) === 'sw' ? 'sw' : 'en';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/access/principal.ts';
 import { listQueue, type QueueFilters } from '../../core/cases/list-queue.ts';
-import { countViews, type QueueView, viewFilters, viewsFor } from '../../core/console/queue-views.ts';
+import { type QueueView, ViewCounter, viewFilters, viewsFor } from '../../core/console/queue-views.ts';
 import { AppError } from '../../core/errors.ts';
 import {
   confirmTotpEnrolment,
@@ -24,8 +24,10 @@ import { acceptFormBodies } from '../form-bodies.ts';
 import { STATUS } from '../handle-errors.ts';
 import { fieldOf, portalLanguage, readForm, sendPage } from '../portal-support.ts';
 import { refuseCrossSitePosts } from '../same-origin.ts';
+import { consoleAdminRoutes } from './console-admin.ts';
 import { consoleCaseRoutes } from './console-case.ts';
 import { consoleDeskRoutes } from './console-desk.ts';
+import { bulkAbilities, consoleTeamRoutes } from './console-team.ts';
 import { sendAsset } from './portal.ts';
 
 /**
@@ -38,6 +40,11 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     acceptFormBodies(scope, 64 * 1024);
     scope.addHook('onRequest', async (request) => refuseCrossSitePosts(request));
     const console = scope as unknown as App;
+    const counter = new ViewCounter(deps.db);
+    // Whoever changed a case sees their team's counts fresh on the page they come back to.
+    scope.addHook('onResponse', async (request) => {
+      if (request.method === 'POST' && request.principal?.kind === 'staff') counter.forget(request.principal);
+    });
 
     // Signed out: to the sign-in page, coming back here after. Anything else: a page that says what.
     scope.setErrorHandler(async (error, request, reply) => {
@@ -91,9 +98,11 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     );
 
     signInRoutes(console, deps);
-    queueRoutes(console, deps);
+    queueRoutes(console, deps, counter);
     consoleCaseRoutes(console, deps);
     consoleDeskRoutes(console, deps);
+    consoleTeamRoutes(console, deps);
+    consoleAdminRoutes(console, deps);
   });
 }
 
@@ -275,7 +284,7 @@ function signInRoutes(app: App, deps: AppDeps): void {
   });
 }
 
-function queueRoutes(app: App, deps: AppDeps): void {
+function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
   app.get('/console', { schema: { hide: true } }, async (request, reply) => {
     const principal = await staffOf(deps, request);
     const [first] = viewsFor(principal);
@@ -359,11 +368,32 @@ function queueRoutes(app: App, deps: AppDeps): void {
       query.cursor = undefined;
       page = await listQueue(deps.db, principal, filters, { limit: 50, sort: 'due' });
     }
-    const counts = await countViews(deps.db, principal, now);
+    const abilities = bulkAbilities(principal);
+    const [counts, colleagues] = await Promise.all([
+      counter.count(principal, now),
+      abilities.assign && principal.agencyId
+        ? deps.db
+            .selectFrom('staffUsers')
+            .select(['id', 'name'])
+            .where('agencyId', '=', principal.agencyId)
+            .where('active', '=', true)
+            .where('role', '<>', 'sysadmin')
+            .orderBy('name')
+            .execute()
+        : [],
+    ]);
+    // What a bulk action did, said on the page it came back to.
+    const bulk =
+      typeof raw.done === 'string'
+        ? ct(language)('bulk.done', { done: Number(raw.done) || 0, refused: Number(raw.refused) || 0 })
+        : raw.bulk === 'none' || raw.bulk === 'unknown'
+          ? ct(language)(`bulk.${raw.bulk}`)
+          : undefined;
     return sendPage(
       request,
       reply,
       renderQueue(consoleContext(deps, request, language), {
+        bulk: { ...abilities, colleagues, flash: bulk },
         query,
         views,
         counts,
@@ -380,7 +410,7 @@ function queueRoutes(app: App, deps: AppDeps): void {
   // The live counts the queue page's script asks for every half minute.
   app.get('/console/counts', { schema: { hide: true } }, async (request, reply) => {
     const principal = await staffOf(deps, request);
-    const counts = await countViews(deps.db, principal, deps.now());
+    const counts = await counter.count(principal, deps.now());
     return reply.header('cache-control', 'no-store').send(counts);
   });
 }

@@ -27,7 +27,17 @@ export interface CasePageView {
   uploads: { id: string; name: string; contentType: string; size: number }[];
   otherCases: { reference: string; status: string; type: string; createdAt: Date }[];
   assigneeName: string | null;
-  colleagues: { id: string; name: string }[];
+  colleagues: { id: string; name: string; handle: string }[];
+  /** Response templates this person may use (their agency's and the national ones). */
+  templates: { id: string; name: string }[];
+  /** The response as the citizen will read it, after "Preview". */
+  preview?: string | undefined;
+  /** A referral just made: its acknowledgement code is shown this once. */
+  referral?: { agency: string; code: string; letterUrl: string; emailed: boolean } | undefined;
+  /** Agencies not on Baraza matching the referral form's search. */
+  directoryHits?: { id: string; name: string }[] | undefined;
+  canRefer: boolean;
+  canMerge: boolean;
   can: CaseAbilities;
   /** Whether the citizen's contact details are shown in full (after "Show contact details"). */
   contactShown: boolean;
@@ -52,6 +62,14 @@ export function renderCasePage(ctx: ConsoleContext, view: CasePageView): string 
   const agency = view.reference.agencyById(kase.agencyId);
   const summary = html`<h1>${t('case.title', { reference: ref })}</h1>
 ${view.flash ? html`<p class="flash" role="status">${view.flash}</p>` : ''}
+${
+  view.referral
+    ? html`<div class="card referral" role="status"><h2>${t('refer.made', { agency: view.referral.agency })}</h2>
+<p>${t('refer.code')} <strong class="code">${view.referral.code}</strong></p>
+<p class="hint">${t('refer.code_hint')}</p>
+<p>${view.referral.emailed ? t('refer.emailed') : t('refer.not_emailed')} <a href="${view.referral.letterUrl}" target="_blank" rel="noopener">${t('refer.letter')}</a></p></div>`
+    : ''
+}
 <p><span class="tag ${kase.priority.toLowerCase()}">${kase.priority}</span> ${t(`statuses.${kase.status}`)} · ${common(`portal.kinds.${kase.type}`)} · ${t(`channels.${kase.channel}`)}${kase.sealed ? html` · <strong>${t('case.sealed')}</strong>` : ''}</p>
 <dl class="check">
 <div><dt>${t('case.agency')}</dt><dd>${agencyName(ctx.language, agency)}</dd></div>
@@ -115,9 +133,24 @@ ${
 }</div>`);
   }
   forms.push(html`<details class="action card" id="respond" ${open('respond')}><summary>${t('actions.respond')} <kbd>r</kbd></summary>
+${
+  view.templates.length > 0
+    ? html`<form method="get" action="${path}#respond" class="filters"><div class="field"><label for="f-template">${t('templates.choose')}</label>
+<select id="f-template" name="template">${view.templates.map((tpl) => html`<option value="${tpl.id}">${tpl.name}</option>`)}</select></div>
+<button class="btn sec">${t('templates.use')}</button></form>`
+    : ''
+}
 <form method="post" action="${path}/respond" novalidate>
-<p class="hint">${t('actions.respond_hint')} ${inLanguage}</p>
+<p class="hint">${t('actions.respond_hint')} ${inLanguage} ${t('templates.placeholders_hint')}</p>
 ${message('respond', t('actions.message'))}
+${
+  view.preview !== undefined && failed === 'respond'
+    ? html`<section class="preview" aria-labelledby="preview-title"><h3 id="preview-title">${t('templates.preview_title')}</h3>
+<p class="description">${view.preview}</p>
+<p class="hint">${t('templates.preview_length', { count: view.preview.length })}</p></section>`
+    : ''
+}
+<button class="btn sec" name="preview" value="1">${t('templates.preview')}</button>
 <button class="btn">${t('actions.send_response')}</button>
 </form></details>`);
   forms.push(html`<details class="action card" id="request-info" ${open('request-info')}><summary>${t('actions.request_info')} <kbd>i</kbd></summary>
@@ -129,6 +162,16 @@ ${message('request-info', t('actions.question'))}
   forms.push(html`<details class="action card" id="note" ${open('note')}><summary>${t('actions.note')} <kbd>n</kbd></summary>
 <form method="post" action="${path}/note" novalidate>
 <p class="hint">${t('actions.note_hint')}</p>
+${
+  view.colleagues.length > 0
+    ? html`<p class="hint">${t('actions.mention_hint', {
+        handles: view.colleagues
+          .slice(0, 6)
+          .map((c) => `@${c.handle}`)
+          .join(', '),
+      })}</p>`
+    : ''
+}
 ${message('note', t('actions.note_text'))}
 <button class="btn sec">${t('actions.add_note')}</button>
 </form></details>`);
@@ -175,21 +218,72 @@ ${textField(ctx.language, { name: 'reason', key: 'transfer-reason', label: t('ac
 <button class="btn sec">${t(clearing ? 'actions.route_button' : 'actions.transfer_button')}</button>
 </form></details>`);
   }
+  if (view.canMerge) {
+    forms.push(html`<details class="action card" id="merge" ${open('merge')}><summary>${t('merge.title')}</summary>
+<form method="post" action="${path}/merge" novalidate>
+<p class="hint">${t('merge.hint')}</p>
+${textField(ctx.language, { name: 'intoReference', key: 'merge-intoReference', label: t('merge.into'), value: values.intoReference, maxlength: 20, errors })}
+${textField(ctx.language, { name: 'reason', key: 'merge-reason', label: t('actions.reason'), value: failed === 'merge' ? values.reason : undefined, maxlength: 1000, errors })}
+<button class="btn sec">${t('merge.button')}</button>
+</form></details>`);
+  }
+  if (view.canRefer) forms.push(referForm(ctx, view));
   return html`<h2>${t('actions.title')}</h2>${forms}`;
+}
+
+/**
+ * Referral to an agency that is not on Baraza (clearing house only): triage's suggestions that are
+ * not on Baraza, or a search of the directory; the case stays open until the agency acknowledges.
+ */
+function referForm(ctx: ConsoleContext, view: CasePageView): Html {
+  const t = ct(ctx.language);
+  const path = `/console/cases/${view.detail.case.reference}`;
+  const errors = view.errors ?? [];
+  const values = view.openAction === 'refer' ? (view.values ?? {}) : {};
+  const choices = new Map<string, string>();
+  for (const match of view.triage?.directory ?? []) choices.set(match.agencyId, match.name);
+  for (const hit of view.directoryHits ?? []) choices.set(hit.id, hit.name);
+  const chosen = values.agencyId ?? [...choices.keys()][0];
+  return html`<details class="action card" id="refer" ${view.openAction === 'refer' ? html`open` : ''}><summary>${t('refer.title')}</summary>
+<p class="hint">${t('refer.hint')}</p>
+<form method="get" action="${path}#refer" class="filters" role="search"><div class="field"><label for="f-find">${t('refer.find')}</label>
+<input id="f-find" name="find" type="search" maxlength="100" value="${values.find ?? ''}"></div>
+<button class="btn sec">${t('refer.search')}</button></form>
+<form method="post" action="${path}/refer" novalidate>
+${
+  choices.size > 0
+    ? html`<fieldset id="f-refer-agencyId"><legend>${t('refer.agency')}</legend>${[...choices].map(
+        ([id, name], i) =>
+          html`<div class="choice"><input type="radio" id="refer-agency-${i}" name="agencyId" value="${id}" ${chosen === id ? html`checked` : ''}><label for="refer-agency-${i}">${name}</label></div>`,
+      )}</fieldset>`
+    : html`<p id="f-refer-agencyId">${t('refer.none_yet')}</p>`
+}
+${textField(ctx.language, { name: 'email', key: 'refer-email', label: t('refer.email'), value: values.email, maxlength: 200, errors })}
+${textField(ctx.language, { name: 'note', key: 'refer-note', label: t('refer.note'), value: values.note, multiline: true, maxlength: 2000, errors })}
+<button class="btn sec">${t('refer.button')}</button>
+</form></details>`;
 }
 
 function timeline(ctx: ConsoleContext, view: CasePageView): Html {
   const t = ct(ctx.language);
   const entries = [...view.detail.timeline].reverse();
+  const names = new Map(view.colleagues.map((c) => [c.id, c.name]));
   return html`<h2>${t('timeline.title')}</h2>
 <ol class="timeline staff">${entries.map((e) => {
     const message = typeof e.data.message === 'string' ? e.data.message : null;
     const after = e.data.after as Record<string, unknown> | undefined;
     const status = typeof after?.status === 'string' ? after.status : null;
+    const assignee =
+      e.kind === 'case.assigned' && typeof after?.assigneeId === 'string'
+        ? (names.get(after.assigneeId) ?? null)
+        : null;
+    const mentioned = Array.isArray(e.data.mentioned)
+      ? (e.data.mentioned as { name?: unknown }[]).map((m) => String(m.name ?? '')).join(', ')
+      : '';
     return html`<li class="${e.public ? 'public' : 'internal'}">
 <strong>${t(`timeline.visibility.${e.public ? 'public' : 'internal'}`)}</strong> · ${formatWhen(ctx.language, e.createdAt)} · ${e.actorName ?? t(`timeline.actors.${e.actorType}`)}<br>
-${t(`events.${e.kind.replace('case.', '')}`, { defaultValue: e.kind })}${status ? html`: ${t(`statuses.${status}`)}` : ''}
-${message ? html`<p class="description">${message}</p>` : ''}
+${t(`events.${e.kind.replace('case.', '')}`, { defaultValue: e.kind })}${status ? html`: ${t(`statuses.${status}`)}` : ''}${assignee ? html`: ${assignee}` : ''}
+${message ? html`<p class="description">${message}</p>` : ''}${mentioned ? html`<p class="hint">${t('timeline.mentioned', { names: mentioned })}</p>` : ''}
 </li>`;
   })}</ol>`;
 }
@@ -278,7 +372,11 @@ function duplicates(ctx: ConsoleContext, view: CasePageView): Html {
   return html`<section class="card" aria-labelledby="dup-title"><h2 id="dup-title">${t('duplicates.title')}</h2>
 <ul>${view.duplicates.map(
     (d) =>
-      html`<li><a href="/console/cases/${d.reference}">${formatReference(d.reference)}</a> · ${t(`duplicates.reasons.${d.reason}`)} · ${Math.round(d.similarity * 100)}%<br><span class="hint">${d.summary}</span></li>`,
+      html`<li><a href="/console/cases/${d.reference}">${formatReference(d.reference)}</a> · ${t(`duplicates.reasons.${d.reason}`)} · ${Math.round(d.similarity * 100)}%<br><span class="hint">${d.summary}</span>${
+        view.canMerge
+          ? html`<form method="post" action="/console/cases/${view.detail.case.reference}/merge"><input type="hidden" name="intoReference" value="${d.reference}"><button class="btn sec small">${t('merge.into_this', { reference: formatReference(d.reference) })}</button></form>`
+          : ''
+      }</li>`,
   )}</ul></section>`;
 }
 

@@ -1,4 +1,6 @@
+import { ADMIN_ROLES } from '../../core/console/admin-access.ts';
 import { DESK_ROLES } from '../../core/console/contact-desk.ts';
+import { SUPERVISOR_ROLES } from '../../core/console/team.ts';
 import type { Language, StaffRole } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 import { type Html, html } from '../html.ts';
@@ -64,6 +66,9 @@ ${
   user
     ? html`<li><a href="/console">${t('nav.queues')}</a></li>
 ${DESK_ROLES.includes(user.role) ? html`<li><a href="/console/desk">${t('nav.desk')}</a></li>` : ''}
+${SUPERVISOR_ROLES.includes(user.role) ? html`<li><a href="/console/team">${t('nav.team')}</a></li>` : ''}
+${ADMIN_ROLES.includes(user.role) ? html`<li><a href="/console/admin">${t('nav.admin')}</a></li>` : ''}
+<li><a href="/console/notifications">${t('nav.notifications')}</a></li>
 <li class="who">${user.name} · ${t(`roles.${user.role}`)}${user.agencyName ? html` · ${user.agencyName}` : ''}</li>
 <li><form method="post" action="/console/sign-out"><button class="linkbtn">${t('sign_out')}</button></form></li>
 <li><form method="post" action="/console/sign-out-everywhere"><button class="linkbtn">${t('sign_out_everywhere')}</button></form></li>`

@@ -31,6 +31,14 @@ export interface QueuePageView {
   now: Date;
   reference: ReferenceCache;
   errors?: FieldError[];
+  /** Bulk actions this person may take on the page's cases. */
+  bulk: {
+    claim: boolean;
+    assign: boolean;
+    prioritise: boolean;
+    colleagues: { id: string; name: string }[];
+    flash?: string | undefined;
+  };
 }
 
 const FILTERS = ['status', 'type', 'channel', 'priority', 'county', 'q', 'from', 'to'] as const;
@@ -87,13 +95,32 @@ ${select(
 <button class="btn sec">${t('filters.apply')}</button>
 <a href="${queueHref({ view: query.view })}">${t('filters.clear')}</a>
 </form></details>`;
-  const rows = view.items.map((item) => queueRow(ctx, item, view.now));
+  const { bulk } = view;
+  const selectable = bulk.claim && view.items.length > 0 && query.view !== 'sealed';
+  const rows = view.items.map((item) => queueRow(ctx, item, view.now, selectable));
   const table =
     view.items.length === 0
       ? html`<p>${t('queue.empty')}</p>`
       : html`<table class="queue"><caption class="visually-hidden">${t(`views.${query.view}`)}</caption>
-<thead><tr><th scope="col">${t('queue.case')}</th><th scope="col">${t('queue.summary')}</th><th scope="col">${t('queue.status')}</th><th scope="col">${t('queue.due')}</th></tr></thead>
+<thead><tr>${selectable ? html`<td><input type="checkbox" id="select-all" data-select-all aria-label="${t('bulk.select_all')}" hidden></td>` : ''}<th scope="col">${t('queue.case')}</th><th scope="col">${t('queue.summary')}</th><th scope="col">${t('queue.status')}</th><th scope="col">${t('queue.due')}</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
+  // The bulk bar: one form around the table, so the row checkboxes are its fields.
+  const bulkBar = selectable
+    ? html`<fieldset class="bulk filters"><legend>${t('bulk.title')}</legend>
+<div class="field"><label for="f-bulkAction">${t('bulk.action')}</label>
+<select id="f-bulkAction" name="bulkAction"><option value="claim">${t('bulk.claim')}</option>${bulk.assign ? html`<option value="assign">${t('bulk.assign')}</option>` : ''}${bulk.prioritise ? html`<option value="priority">${t('bulk.priority')}</option>` : ''}</select></div>
+${
+  bulk.assign
+    ? html`<div class="field"><label for="f-bulk-userId">${t('bulk.assign')}</label><select id="f-bulk-userId" name="userId">${bulk.colleagues.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>`
+    : ''
+}
+${
+  bulk.prioritise
+    ? html`<div class="field"><label for="f-bulk-priority">${t('bulk.priority')}</label><select id="f-bulk-priority" name="priority">${PRIORITIES.map((p) => html`<option value="${p}">${t(`priorities.${p}`)}</option>`)}</select></div>`
+    : ''
+}
+<button class="btn sec">${t('bulk.button')}</button></fieldset>`
+    : '';
   const pager = html`<nav class="pager" aria-label="${t('queue.pages')}">
 ${query.cursor ? html`<a href="${queueHref(query, { cursor: undefined })}">${t('queue.first_page')}</a>` : ''}
 ${view.nextCursor ? html`<a href="${queueHref(query, { cursor: view.nextCursor })}" rel="next">${t('queue.next_page')}</a>` : ''}
@@ -101,17 +128,24 @@ ${view.nextCursor ? html`<a href="${queueHref(query, { cursor: view.nextCursor }
   const body = html`<h1>${t(`views.${query.view}`)}</h1>
 ${views}
 ${filters}
-${table}
+${bulk.flash ? html`<p class="flash" role="status">${bulk.flash}</p>` : ''}
+${
+  selectable
+    ? html`<form method="post" action="/console/bulk" id="bulk"><input type="hidden" name="back" value="${queueHref(query)}">${bulkBar}${table}</form>`
+    : table
+}
 ${pager}`;
   return consolePage(ctx, { title: t(`views.${query.view}`), body, errors: view.errors, wide: true });
 }
 
-function queueRow(ctx: ConsoleContext, item: QueueItem, now: Date): Html {
+function queueRow(ctx: ConsoleContext, item: QueueItem, now: Date, selectable: boolean): Html {
   const t = ct(ctx.language);
   const common = translator(ctx.language);
   const late = item.nextDueAt !== null && item.nextDueAt < now;
   const left = item.nextDueAt ? (item.nextDueAt.getTime() - now.getTime()) / 1000 : null;
+  const ref = formatReference(item.reference);
   return html`<tr>
+${selectable ? html`<td><input type="checkbox" name="refs" value="${item.reference}" id="pick-${item.reference}" aria-label="${t('bulk.select', { reference: ref })}"></td>` : ''}
 <td><a class="ref" href="/console/cases/${item.reference}"><strong>${formatReference(item.reference)}</strong></a><br>
 <span class="tag ${item.priority.toLowerCase()}">${item.priority}</span> ${common(`portal.kinds.${item.type}`)} · ${t(`channels.${item.channel}`)}</td>
 <td class="description">${item.summary}</td>

@@ -26,6 +26,17 @@
     if (field) field.focus();
   });
 
+  /* "Choose all on this page" for the bulk actions: only with a script, so it is hidden without. */
+  var all = document.querySelector('[data-select-all]');
+  if (all) {
+    all.hidden = false;
+    all.addEventListener('change', () => {
+      document.querySelectorAll('input[name=refs]').forEach((box) => {
+        box.checked = all.checked;
+      });
+    });
+  }
+
   /* Queue counts refresh every 30 seconds while the page is visible. */
   var counts = document.querySelectorAll('[data-count]');
   if (counts.length === 0 || !window.fetch) return;

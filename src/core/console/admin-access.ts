@@ -1,0 +1,17 @@
+import type { StaffRole } from '../../db/schema.ts';
+import { type Principal, roleOf } from '../access/principal.ts';
+import { forbidden } from '../errors.ts';
+
+/** Who administers: an agency's administrator (their agency) and the system administrator. */
+export const ADMIN_ROLES: readonly StaffRole[] = ['agency_admin', 'sysadmin'];
+
+/** The agency an agency administrator administers; refuses everyone else. */
+export function administeredAgency(principal: Principal): string {
+  if (roleOf(principal) !== 'agency_admin' || !principal.agencyId)
+    throw forbidden('Only the agency administrator may do this');
+  return principal.agencyId;
+}
+
+export function assertSysadmin(principal: Principal): void {
+  if (roleOf(principal) !== 'sysadmin') throw forbidden('Only the system administrator may do this');
+}
