@@ -223,6 +223,12 @@ describe('staff console', () => {
       clearing.cookie,
     );
     assert.equal(routed.statusCode, 303);
+    // The case has left the clearing house: its page is no longer theirs, so back to the queue.
+    assert.equal(routed.headers.location, `/console/queue?moved=${kase.reference}`);
+    assert.match(
+      (await page(routed.headers.location, clearing.cookie)).body,
+      /is now with the agency you chose/,
+    );
     const moved = await ctx.database.db
       .selectFrom('cases')
       .innerJoin('agencies', 'agencies.id', 'cases.agencyId')

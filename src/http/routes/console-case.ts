@@ -182,6 +182,10 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
             flash: ct(language)(`done.${name}`),
           });
         }
+        // A routed or transferred case belongs to another agency now: back to the queue, with a word.
+        if (name === 'route' || name === 'transfer') {
+          return reply.redirect(`/console/queue?moved=${reference}`, 303);
+        }
         return reply.redirect(`/console/cases/${reference}?done=${name}`, 303);
       },
     );

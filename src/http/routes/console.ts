@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/access/principal.ts';
 import { listQueue, type QueueFilters } from '../../core/cases/list-queue.ts';
+import { formatReference } from '../../core/cases/reference.ts';
 import { type QueueView, ViewCounter, viewFilters, viewsFor } from '../../core/console/queue-views.ts';
 import { AppError } from '../../core/errors.ts';
 import {
@@ -388,7 +389,9 @@ function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
         ? ct(language)('bulk.done', { done: Number(raw.done) || 0, refused: Number(raw.refused) || 0 })
         : raw.bulk === 'none' || raw.bulk === 'unknown'
           ? ct(language)(`bulk.${raw.bulk}`)
-          : undefined;
+          : typeof raw.moved === 'string' && /^\d{11}$/.test(raw.moved)
+            ? ct(language)('queue.moved', { reference: formatReference(raw.moved) })
+            : undefined;
     return sendPage(
       request,
       reply,
