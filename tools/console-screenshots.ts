@@ -14,6 +14,7 @@
  * and best practice), words missing from the catalogues, repeated ids and weight (gzipped).
  * CHROMIUM_PATH chooses another Chromium; BARAZA_SCREENSHOTS another output directory.
  */
+import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { formatReference } from '../src/core/cases/reference.ts';
 import { assignCase, changePriority, changeStatus } from '../src/core/cases/staff-actions.ts';
@@ -56,7 +57,23 @@ const NUMBERS: Record<string, string> = {
   'case-error': '05',
   'queue-phone': '06',
   desk: '07',
+  'template-preview': '08',
+  team: '09',
+  'admin-users': '10',
+  'admin-templates': '11',
+  'admin-health': '12',
 };
+
+/** The supervisor, the agency's administrator and the system administrator who sign in too. */
+const SUPERVISOR = { email: 'grace.wambui@immigration.go.ke', password: 'nyayo-house-2026-grace' };
+const ADMIN = {
+  email: 'akinyi.admin@immigration.go.ke',
+  name: 'Akinyi Oduor',
+  password: 'nyayo-house-2026-admin',
+};
+const SYSADMIN = { email: 'ops@baraza.go.ke', name: 'Baraza Operations', password: 'baraza-ops-2026-pass' };
+/** The administrators' authenticator secret, for these screenshots only. */
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 interface Seed {
   /** The journey that works this case, if one does. */
@@ -237,7 +254,15 @@ async function seed(
   await person('officer', OFFICER.name, OFFICER.email, OFFICER.password);
   // Colleagues with passwords nobody knows: they only act while seeding.
   const secret = `unused-${Math.random().toString(36).slice(2)}-password`;
-  const supervisor = await person('supervisor', 'Grace Wambui', 'grace.wambui@immigration.go.ke', secret);
+  const supervisor = await person('supervisor', 'Grace Wambui', SUPERVISOR.email, SUPERVISOR.password);
+  await person('agency_admin', ADMIN.name, ADMIN.email, ADMIN.password);
+  await createStaffUser(deps, SYSTEM_ACTOR, { ...SYSADMIN, role: 'sysadmin' });
+  // Both administrators have set up their authenticator app already.
+  await deps.db
+    .updateTable('staffUsers')
+    .set({ totpSecret: TOTP_SECRET, totpEnabled: true })
+    .where('email', 'in', [ADMIN.email, SYSADMIN.email])
+    .execute();
   const colleague = await person('officer', 'Achieng Odhiambo', 'achieng.odhiambo@immigration.go.ke', secret);
 
   const journeyCases: Partial<Record<Language, string>> = {};
@@ -384,7 +409,46 @@ async function walk(browser: Browser, origin: string, language: Language, refere
   await navigate(page, () => button(t('desk.find')).click());
   await expectTitle(t('desk.title'));
   await shoot('desk');
+
+  // A response from a template: chosen, filled in for the case, previewed before it is sent.
+  await navigate(page, () => page.goto(`${origin}/console/cases/${reference}`));
+  const respond = page.locator('details#respond');
+  await respond.locator('summary').click();
+  await navigate(page, () => button(t('templates.use'), respond).click());
+  await navigate(page, () => button(t('templates.preview'), page.locator('details#respond')).click());
+  if ((await page.locator('.preview').count()) !== 1) throw new Error('no preview of the response');
+  await page.locator('.preview').scrollIntoViewIfNeeded();
+  await shoot('template-preview');
   await context.close();
+
+  // The supervisor's team page, then the administrators' pages.
+  const signInAs = async (who: { email: string; password: string }, totp: boolean) => {
+    const other = await browser.newContext({ viewport: DESK, deviceScaleFactor: 1, locale: 'en-KE' });
+    const tab = await other.newPage();
+    await navigate(tab, () => tab.goto(`${origin}/console/sign-in?lang=${language}`));
+    await tab.getByLabel(t('sign_in.email')).fill(who.email);
+    await tab.getByLabel(t('sign_in.password'), { exact: true }).fill(who.password);
+    if (totp) {
+      const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(TOTP_SECRET) }).generate();
+      await tab.getByLabel(t('sign_in.totp')).fill(code);
+    }
+    await navigate(tab, () => button(t('sign_in.submit'), tab).click());
+    return { other, tab, watch: new Observer(tab) };
+  };
+  const supervisorTab = await signInAs(SUPERVISOR, false);
+  await navigate(supervisorTab.tab, () => supervisorTab.tab.goto(`${origin}/console/team`));
+  await shoot('team', supervisorTab.tab, supervisorTab.watch);
+  await supervisorTab.other.close();
+  const adminTab = await signInAs(ADMIN, true);
+  for (const name of ['users', 'templates'] as const) {
+    await navigate(adminTab.tab, () => adminTab.tab.goto(`${origin}/console/admin/${name}`));
+    await shoot(`admin-${name}`, adminTab.tab, adminTab.watch);
+  }
+  await adminTab.other.close();
+  const opsTab = await signInAs(SYSADMIN, true);
+  await navigate(opsTab.tab, () => opsTab.tab.goto(`${origin}/console/admin/health`));
+  await shoot('admin-health', opsTab.tab, opsTab.watch);
+  await opsTab.other.close();
 }
 
 /** The English queue on a phone, in the session the desk signed in. */

@@ -289,7 +289,7 @@ function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
   app.get('/console', { schema: { hide: true } }, async (request, reply) => {
     const principal = await staffOf(deps, request);
     const [first] = viewsFor(principal);
-    return reply.redirect(first ? `/console/queue?view=${first}` : '/admin/sla', 303);
+    return reply.redirect(first ? `/console/queue?view=${first}` : '/console/admin', 303);
   });
 
   app.get('/console/queue', { schema: { hide: true } }, async (request, reply) => {

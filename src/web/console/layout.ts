@@ -64,7 +64,7 @@ export function consolePage(
 ${switchTo}
 ${
   user
-    ? html`<li><a href="/console">${t('nav.queues')}</a></li>
+    ? html`${user.role === 'sysadmin' ? '' : html`<li><a href="/console">${t('nav.queues')}</a></li>`}
 ${DESK_ROLES.includes(user.role) ? html`<li><a href="/console/desk">${t('nav.desk')}</a></li>` : ''}
 ${SUPERVISOR_ROLES.includes(user.role) ? html`<li><a href="/console/team">${t('nav.team')}</a></li>` : ''}
 ${ADMIN_ROLES.includes(user.role) ? html`<li><a href="/console/admin">${t('nav.admin')}</a></li>` : ''}
