@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { consoleClient } from './helpers/console.ts';
 import { createTestContext, type SignedInStaff, signedInStaff, type TestContext } from './helpers/context.ts';
 import { enrolTotp, submitCase } from './helpers/factories.ts';
-import { formBody } from './helpers/portal.ts';
 
 /*
  * Supervision, bulk actions and administration in the console over HTTP: who may reach each page,
@@ -22,14 +22,7 @@ describe('console supervision and administration', () => {
   });
   after(() => ctx.close());
 
-  const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
-  const post = (url: string, fields: Record<string, string | string[]>, cookie: string) =>
-    ctx.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      payload: formBody(fields),
-    });
+  const { page, post } = consoleClient(() => ctx);
   const assigneeOf = async (reference: string) =>
     (
       await ctx.database.db

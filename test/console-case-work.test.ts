@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { consoleClient } from './helpers/console.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
 import { submitCase } from './helpers/factories.ts';
-import { formBody } from './helpers/portal.ts';
 
 /*
  * The case page's working tools over HTTP: response templates with placeholders and a preview,
@@ -15,14 +15,7 @@ describe('console case work', () => {
   });
   after(() => ctx.close());
 
-  const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
-  const post = (url: string, fields: Record<string, string>, cookie: string) =>
-    ctx.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      payload: formBody(fields),
-    });
+  const { page, post } = consoleClient(() => ctx);
   const publicTimeline = async (kase: { reference: string; pin: string }) => {
     const seen = await ctx.app.inject({
       url: `/api/v1/cases/${kase.reference}`,

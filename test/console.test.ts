@@ -4,9 +4,9 @@ import * as OTPAuth from 'otpauth';
 import { SYSTEM_ACTOR } from '../src/core/events/append-events.ts';
 import { createStaffUser } from '../src/core/staff/create-staff-user.ts';
 import type { StaffRole } from '../src/db/schema.ts';
+import { consoleClient } from './helpers/console.ts';
 import { createTestContext, signedInStaff, TEST_PASSWORD, type TestContext } from './helpers/context.ts';
 import { submitCase } from './helpers/factories.ts';
-import { formBody } from './helpers/portal.ts';
 
 /*
  * The staff console over HTTP (the browser walk-through is in console.browser.test.ts): sign-in
@@ -28,14 +28,7 @@ describe('staff console', () => {
     return email;
   }
 
-  const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
-  const post = (url: string, fields: Record<string, string>, cookie = '') =>
-    ctx.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
-      payload: formBody(fields),
-    });
+  const { page, post } = consoleClient(() => ctx);
 
   test('a page asked for while signed out leads to sign-in, and back to it after', async () => {
     const away = await ctx.app.inject({ url: '/console/queue?view=mine' });
@@ -246,14 +239,7 @@ describe('contact-centre desk', () => {
   });
   after(() => ctx.close());
 
-  const page = (url: string, cookie: string) => ctx.app.inject({ url, headers: { cookie } });
-  const post = (url: string, fields: Record<string, string>, cookie: string) =>
-    ctx.app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      payload: formBody(fields),
-    });
+  const { page, post } = consoleClient(() => ctx);
 
   test('an agent answers a new caller on the call, and the case is recorded as resolved at first contact', async () => {
     const agent = await signedInStaff(ctx, 'agent', 'DIS');

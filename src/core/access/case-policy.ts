@@ -13,7 +13,8 @@ export type CaseAction = 'read' | 'work' | 'assign_others' | 'transfer' | 'merge
 
 type CaseScope = Pick<CaseRow, 'agencyId' | 'sealed'>;
 
-const WORKERS: readonly StaffRole[] = [
+/** The roles that work an agency's cases (and that an agency administrator may give). */
+export const WORKERS: readonly StaffRole[] = [
   'agent',
   'officer',
   'supervisor',

@@ -1,18 +1,12 @@
 import type { Db } from '../../db/open-database.ts';
 import type { StaffRole } from '../../db/schema.ts';
+import { WORKERS } from '../access/case-policy.ts';
 import { actorOf, type Principal, roleOf } from '../access/principal.ts';
 import { AppError, forbidden, invalidInput, notFound } from '../errors.ts';
 import { appendEvents } from '../events/append-events.ts';
 
 /** The roles an agency administrator may give; oversight and sysadmin only a system administrator. */
-export const AGENCY_ROLES: readonly StaffRole[] = [
-  'agent',
-  'officer',
-  'supervisor',
-  'agency_head',
-  'agency_admin',
-  'clearing_house',
-];
+export const AGENCY_ROLES: readonly StaffRole[] = WORKERS;
 
 export interface StaffListing {
   id: string;

@@ -75,6 +75,37 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
       return run(request, reply, { principal, language, sysadmin: role === 'sysadmin' });
     };
   const hidden = { schema: { hide: true } };
+  type Who = { principal: Staff; language: Language; sysadmin: boolean };
+  type Show = (
+    request: FastifyRequest<{ Params: { id?: string } }>,
+    reply: FastifyReply,
+    who: Who,
+    extra?: { values?: Record<string, string>; errors?: FieldError[] },
+    status?: number,
+  ) => Promise<unknown>;
+  /**
+   * A form's post: do it, then back to its page with a word; or, with the form's problems (found
+   * here or refused by the core), the page again with what was typed (400).
+   */
+  const save = (
+    page: string,
+    show: Show,
+    done: string,
+    act: (form: Record<string, string>, who: Who, id: string) => Promise<FieldError[] | undefined>,
+  ) =>
+    admin(async (request, reply, who) => {
+      const form = await fields(request);
+      let errors: FieldError[] | undefined;
+      try {
+        errors = await act(form, who, request.params.id ?? '');
+      } catch (error) {
+        // Another agency's account or template answers as missing.
+        if (error instanceof AppError && error.code === 'not_found') throw error;
+        errors = problemsOf(error);
+      }
+      if (errors && errors.length > 0) return show(request, reply, who, { values: form, errors }, 400);
+      return reply.redirect(`${page}?done=${done}`, 303);
+    });
 
   app.get(
     '/console/admin',
@@ -88,7 +119,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   const showUsers = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    who: { principal: Staff; language: Language; sysadmin: boolean },
+    who: Who,
     extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
     status = 200,
   ) => {
@@ -130,48 +161,34 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/console/admin/users',
     hidden,
-    admin(async (request, reply, who) => {
-      const form = await fields(request);
+    save('/console/admin/users', showUsers, 'user_created', async (form, who) => {
       const role = form.role as StaffRole;
       const errors: FieldError[] = [];
       if ((form.name?.length ?? 0) < 2) errors.push({ field: 'name', key: '!console.admin.problems.name' });
-      const allowed = who.sysadmin ? STAFF_ROLES : AGENCY_ROLES;
-      if (!allowed.includes(role)) errors.push({ field: 'role', key: '!console.admin.problems.role' });
-      if (errors.length > 0) return showUsers(request, reply, who, { values: form, errors }, 400);
-      const agencyCode = who.sysadmin
-        ? form.agencyCode || undefined
-        : (who.principal.agencyCode ?? undefined);
-      try {
-        await createStaffUser(deps, actorOf(who.principal), {
-          name: form.name ?? '',
-          email: form.email ?? '',
-          role,
-          agencyCode,
-          password: form.password ?? '',
-        });
-      } catch (error) {
-        return showUsers(request, reply, who, { values: form, errors: problemsOf(error) }, 400);
-      }
-      return reply.redirect('/console/admin/users?done=user_created', 303);
+      if (!(who.sysadmin ? STAFF_ROLES : AGENCY_ROLES).includes(role))
+        errors.push({ field: 'role', key: '!console.admin.problems.role' });
+      if (errors.length > 0) return errors;
+      await createStaffUser(deps, actorOf(who.principal), {
+        name: form.name ?? '',
+        email: form.email ?? '',
+        role,
+        agencyCode: who.sysadmin ? form.agencyCode || undefined : (who.principal.agencyCode ?? undefined),
+        password: form.password ?? '',
+      });
+      return undefined;
     }),
   );
   app.post<{ Params: { id: string } }>(
     '/console/admin/users/:id',
     hidden,
-    admin(async (request, reply, who) => {
-      const form = await fields(request);
-      try {
-        await updateStaffUser(deps, who.principal, request.params.id ?? '', {
-          role: (STAFF_ROLES as readonly string[]).includes(form.role ?? '')
-            ? (form.role as StaffRole)
-            : undefined,
-          active: form.active === '1',
-        });
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'not_found') throw error;
-        return showUsers(request, reply, who, { errors: problemsOf(error) }, 400);
-      }
-      return reply.redirect('/console/admin/users?done=user_updated', 303);
+    save('/console/admin/users', showUsers, 'user_updated', async (form, who, id) => {
+      await updateStaffUser(deps, who.principal, id, {
+        role: (STAFF_ROLES as readonly string[]).includes(form.role ?? '')
+          ? (form.role as StaffRole)
+          : undefined,
+        active: form.active === '1',
+      });
+      return undefined;
     }),
   );
 
@@ -181,7 +198,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   const showTemplates = async (
     request: FastifyRequest<{ Params: { id?: string } }>,
     reply: FastifyReply,
-    who: { principal: Staff; language: Language; sysadmin: boolean },
+    who: Who,
     extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
     status = 200,
   ) => {
@@ -215,48 +232,26 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
     hidden,
     admin((request, reply, who) => showTemplates(request, reply, who)),
   );
+  const templateOf = (form: Record<string, string>) => ({
+    name: form.name ?? '',
+    bodyEn: form.bodyEn ?? '',
+    bodySw: form.bodySw ?? '',
+  });
   app.post(
     '/console/admin/templates',
     hidden,
-    admin(async (request, reply, who) => {
-      const form = await fields(request);
-      try {
-        await createTemplate(
-          deps.db,
-          who.principal,
-          keeperOf(who),
-          { name: form.name ?? '', bodyEn: form.bodyEn ?? '', bodySw: form.bodySw ?? '' },
-          deps.now(),
-        );
-      } catch (error) {
-        return showTemplates(request, reply, who, { values: form, errors: problemsOf(error) }, 400);
-      }
-      return reply.redirect('/console/admin/templates?done=template_saved', 303);
+    save('/console/admin/templates', showTemplates, 'template_saved', async (form, who) => {
+      await createTemplate(deps.db, who.principal, keeperOf(who), templateOf(form), deps.now());
+      return undefined;
     }),
   );
   app.post<{ Params: { id: string } }>(
     '/console/admin/templates/:id',
     hidden,
-    admin(async (request, reply, who) => {
-      const form = await fields(request);
-      try {
-        await updateTemplate(
-          deps.db,
-          who.principal,
-          request.params.id ?? '',
-          {
-            name: form.name ?? '',
-            bodyEn: form.bodyEn ?? '',
-            bodySw: form.bodySw ?? '',
-            active: form.active === '1',
-          },
-          deps.now(),
-        );
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'not_found') throw error;
-        return showTemplates(request, reply, who, { values: form, errors: problemsOf(error) }, 400);
-      }
-      return reply.redirect('/console/admin/templates?done=template_saved', 303);
+    save('/console/admin/templates', showTemplates, 'template_saved', async (form, who, id) => {
+      const change = { ...templateOf(form), active: form.active === '1' };
+      await updateTemplate(deps.db, who.principal, id, change, deps.now());
+      return undefined;
     }),
   );
 
@@ -264,7 +259,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   const showProfile = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    who: { principal: Staff; language: Language },
+    who: Who,
     extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
     status = 200,
   ) => {
@@ -307,28 +302,20 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/console/admin/profile',
     hidden,
-    admin(async (request, reply, who) => {
+    save('/console/admin/profile', showProfile, 'profile_saved', async (form, who) => {
       const agencyId = administeredAgency(who.principal);
-      const agency = deps.reference.agencyById(agencyId);
-      const form = await fields(request);
-      const errors: FieldError[] = [];
+      const code = deps.reference.agencyById(agencyId)?.code;
       const perOfficer = Number(form.casesPerOfficer);
-      if (!/^\d{1,4}$/.test(form.casesPerOfficer ?? '') || perOfficer < 1 || perOfficer > 1000)
-        errors.push({ field: 'casesPerOfficer', key: '!console.admin.problems.cases_per_officer' });
-      if (errors.length > 0 || !agency?.code)
-        return showProfile(request, reply, who, { values: form, errors }, 400);
-      try {
-        await deps.db
-          .updateTable('agencies')
-          .set({ casesPerOfficer: perOfficer })
-          .where('id', '=', agencyId)
-          .execute();
-        await setOfficerNamesShown(deps, who.principal, agency.code, form.showOfficerNames === '1');
-        if (form.calendarId) await setAgencyCalendar(deps, who.principal, agency.code, form.calendarId);
-      } catch (error) {
-        return showProfile(request, reply, who, { values: form, errors: problemsOf(error) }, 400);
-      }
-      return reply.redirect('/console/admin/profile?done=profile_saved', 303);
+      if (!/^\d{1,4}$/.test(form.casesPerOfficer ?? '') || perOfficer < 1 || perOfficer > 1000 || !code)
+        return [{ field: 'casesPerOfficer', key: '!console.admin.problems.cases_per_officer' }];
+      await deps.db
+        .updateTable('agencies')
+        .set({ casesPerOfficer: perOfficer })
+        .where('id', '=', agencyId)
+        .execute();
+      await setOfficerNamesShown(deps, who.principal, code, form.showOfficerNames === '1');
+      if (form.calendarId) await setAgencyCalendar(deps, who.principal, code, form.calendarId);
+      return undefined;
     }),
   );
 
@@ -336,7 +323,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   const showSla = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    who: { principal: Staff; language: Language },
+    who: Who,
     extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
     status = 200,
   ) => {
@@ -374,10 +361,8 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/console/admin/sla',
     hidden,
-    admin(async (request, reply, who) => {
-      const agencyId = administeredAgency(who.principal);
-      const agency = deps.reference.agencyById(agencyId);
-      const form = await fields(request);
+    save('/console/admin/sla', showSla, 'sla_saved', async (form, who) => {
+      const code = deps.reference.agencyById(administeredAgency(who.principal))?.code;
       const errors: FieldError[] = [];
       const clocks: Partial<Record<(typeof CLOCKS)[number], Duration>> = {};
       for (const clock of CLOCKS) {
@@ -393,19 +378,14 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
       const warn = form.warnAtPercent ? Number(form.warnAtPercent) : undefined;
       if (warn !== undefined && !(Number.isInteger(warn) && warn >= 10 && warn <= 99))
         errors.push({ field: 'warnAtPercent', key: '!console.admin.problems.warn' });
-      if (errors.length > 0 || !agency?.code)
-        return showSla(request, reply, who, { values: form, errors }, 400);
-      try {
-        await savePolicy(deps, who.principal, agencyPolicyId(agency.code), {
-          name: `${agency.code}: agency deadlines`,
-          agencyCode: agency.code,
-          clocks,
-          ...(warn === undefined ? {} : { warnAtPercent: warn }),
-        });
-      } catch (error) {
-        return showSla(request, reply, who, { values: form, errors: problemsOf(error) }, 400);
-      }
-      return reply.redirect('/console/admin/sla?done=sla_saved', 303);
+      if (errors.length > 0 || !code) return errors;
+      await savePolicy(deps, who.principal, agencyPolicyId(code), {
+        name: `${code}: agency deadlines`,
+        agencyCode: code,
+        clocks,
+        ...(warn === undefined ? {} : { warnAtPercent: warn }),
+      });
+      return undefined;
     }),
   );
 
