@@ -150,6 +150,10 @@ export async function benchConsole(
     ['counts of the views, kept for the team', () => counter.count(principal, now())],
     ['listQueue, page 1', () => listQueue(db, principal, open(), { limit: 50, sort: 'due' })],
     [
+      'listQueue, searching "pasipoti nyayo" (full text)',
+      () => listQueue(db, principal, { ...open(), q: 'pasipoti nyayo' }, { limit: 50, sort: 'due' }),
+    ],
+    [
       `listQueue, page ${deepPage}`,
       () => listQueue(db, principal, open(), { limit: 50, cursor, sort: 'due' }),
     ],
@@ -175,6 +179,7 @@ export async function benchConsole(
       {
         query: { view: 'open' },
         bulk: { claim: true, assign: false, prioritise: true, colleagues: [] },
+        saved: [],
         views: viewsFor(principal),
         counts,
         items: firstRows.items,

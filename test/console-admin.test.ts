@@ -90,6 +90,39 @@ describe('console supervision and administration', () => {
     assert.equal(await assigneeOf(theirs.reference), null);
     const said = await page(done.headers.location as string, officer.cookie);
     assert.match(said.body, /2 cases changed; 1 could not be/);
+    const started = await post(
+      '/console/bulk',
+      {
+        refs: mine.map((k) => k.reference),
+        bulkAction: 'status',
+        status: 'in_progress',
+        back: '/console/queue?view=mine',
+      },
+      officer.cookie,
+    );
+    assert.equal(started.headers.location, '/console/queue?view=mine&done=2&refused=0');
+    // Resolving needs words to each citizen: not a bulk action.
+    const resolved = await post(
+      '/console/bulk',
+      {
+        refs: mine.map((k) => k.reference),
+        bulkAction: 'status',
+        status: 'resolved',
+        back: '/console/queue?view=mine',
+      },
+      officer.cookie,
+    );
+    assert.equal(resolved.headers.location, '/console/queue?view=mine&bulk=unknown');
+    const statuses = await ctx.database.db
+      .selectFrom('cases')
+      .select('status')
+      .where(
+        'reference',
+        'in',
+        mine.map((k) => k.reference),
+      )
+      .execute();
+    assert.deepEqual(statuses, [{ status: 'in_progress' }, { status: 'in_progress' }]);
     const offsite = await post('/console/bulk', { refs: [], back: 'https://evil.example/' }, officer.cookie);
     assert.equal(offsite.headers.location, '/console/queue?bulk=none');
   });

@@ -125,6 +125,60 @@ describe('staff console', () => {
     assert.equal(typeof counts.json().open, 'number');
   });
 
+  test('search finds cases by the starts of their words in any order, in English or Kiswahili', async () => {
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    const tag = `zx${Date.now().toString(36)}`;
+    const english = await submitCase(ctx, {
+      description: `My passport (${tag}) has waited at Nyayo House since March`,
+    });
+    const swahili = await submitCase(ctx, {
+      description: `Pasipoti yangu (${tag}) haijatoka tangu mwezi wa tatu, Nyayo House`,
+    });
+    const found = async (q: string) => {
+      const shown = await page(`/console/queue?view=open&q=${encodeURIComponent(q)}`, officer.cookie);
+      assert.equal(shown.statusCode, 200, q);
+      return [english, swahili].filter((k) => shown.body.includes(`/console/cases/${k.reference}`));
+    };
+    assert.deepEqual(await found(`nyayo ${tag} passp`), [english], 'any order, a word begun');
+    assert.deepEqual(await found(`${tag} PASIPOTI`), [swahili], 'any case of letters');
+    assert.deepEqual(await found(`${tag} nyayo`), [english, swahili]);
+    assert.deepEqual(await found(`${tag} refund`), [], 'every word must be there');
+    // Characters that mean something to the search syntax are only separators here.
+    assert.deepEqual(await found(`${tag} & !passport | :* (`), [english]);
+  });
+
+  test("a saved view keeps a queue's filters under a name, for its owner only", async () => {
+    const officer = await signedInStaff(ctx, 'officer', 'DIS');
+    const colleague = await signedInStaff(ctx, 'officer', 'DIS');
+    const saved = await post(
+      '/console/views',
+      { name: 'Urgent in Nairobi', query: 'view=open&priority=P1&county=47&cursor=abc&evil=1' },
+      officer.cookie,
+    );
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, '/console/queue?view=open&priority=P1&county=47&cursor=abc&evil=1');
+    const queue = await page('/console/queue?view=open', officer.cookie);
+    assert.match(
+      queue.body,
+      /<a href="\/console\/queue\?view=open&amp;priority=P1&amp;county=47" >Urgent in Nairobi<\/a>/,
+    );
+    assert.doesNotMatch((await page('/console/queue?view=open', colleague.cookie)).body, /Urgent in Nairobi/);
+    const unnamed = await post('/console/views', { name: ' ', query: 'view=open' }, officer.cookie);
+    assert.equal(unnamed.headers.location, '/console/queue?view=open&saveError=name');
+    const said = await page(unnamed.headers.location as string, officer.cookie);
+    assert.equal(said.statusCode, 400);
+    assert.match(said.body, /Give the view a name of 2 to 60 characters/);
+    const id = /action="\/console\/views\/([0-9a-f-]{36})\/delete"/.exec(queue.body)?.[1] as string;
+    assert.equal((await post(`/console/views/${id}/delete`, {}, colleague.cookie)).statusCode, 404);
+    const gone = await post(
+      `/console/views/${id}/delete`,
+      { back: '/console/queue?view=mine' },
+      officer.cookie,
+    );
+    assert.equal(gone.headers.location, '/console/queue?view=mine');
+    assert.doesNotMatch((await page('/console/queue?view=open', officer.cookie)).body, /Urgent in Nairobi/);
+  });
+
   test('an officer takes a case, asks the citizen, responds and resolves it; the citizen sees the public part only', async () => {
     const officer = await signedInStaff(ctx, 'officer', 'DIS');
     const kase = await submitCase(ctx);
@@ -286,6 +340,9 @@ describe('contact-centre desk', () => {
     const after = await page(`/console/desk?done=resolved&ref=${reference}`, agent.cookie);
     assert.match(after.body, /was taken and resolved on the call/);
     assert.match(after.body, /1 calls, 1 answered on the call \(100%\), 1 cases taken/);
+    // And day by day, for the last two weeks (Nairobi days).
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Nairobi' }).format(ctx.clock.now);
+    assert.match(after.body, new RegExp(`<th scope="row">${today}</th><td>1</td><td>1 \\(100%\\)</td>`));
   });
 
   test("a returning caller is recognised with their cases; other agencies' cases are only counted", async () => {

@@ -34,6 +34,7 @@ export interface Database {
   casePinFailures: { caseId: string; windowStart: Timestamp; failures: number };
   calls: CallTable;
   responseTemplates: ResponseTemplateTable;
+  savedViews: { id: string; userId: string; name: string; query: string; createdAt: Timestamp };
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/open-database.ts';
 import type { CaseStatus, CaseType, Channel, Database, Priority } from '../../db/schema.ts';
 import { visibleCases } from '../access/case-policy.ts';
@@ -170,18 +171,32 @@ function filtered(
     );
   }
   if (filters.q) {
-    const words = filters.q.trim();
+    const text = filters.q.trim();
+    const words = searchQuery(text);
     query = query.where((eb) =>
       eb.or([
-        eb('c.reference', '=', words.replace(/[\s-]/g, '')),
-        eb('c.description', 'ilike', `%${escapeLike(words)}%`),
+        eb('c.reference', '=', text.replace(/[\s-]/g, '')),
+        ...(words ? [sql<boolean>`${sql.raw(CASE_TEXT)} @@ to_tsquery('simple', ${words})`] : []),
       ]),
     );
   }
   return query;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * The words of a case that search finds, as the GIN index cases_text_search_idx holds them: the
+ * 'simple' configuration (no stemming, so English, Kiswahili and Sheng alike), lower case.
+ */
+export const CASE_TEXT = "to_tsvector('simple', coalesce(c.title, '') || ' ' || c.description)";
+
+/**
+ * "passp nyayo" -> "passp:* & nyayo:*": every word, in any order, each as the start of a word in
+ * the case. Only letters and digits are kept, so nothing typed can break the query; at most 8 words.
+ */
+export function searchQuery(text: string): string | null {
+  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+  return words.length > 0 ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
 
 interface Cursor {
   /** Which part of the queue the page ended in: the due cases, or the newest-first rest. */

@@ -193,3 +193,30 @@ export async function callFigures(db: Db, principal: Principal, now: Date): Prom
     casesCreated: Number(row.created),
   };
 }
+
+export interface CallDay {
+  /** The Nairobi date, YYYY-MM-DD. */
+  day: string;
+  calls: number;
+  resolvedFirstContact: number;
+}
+
+/** First-contact resolution per Nairobi day over the last `days` days, newest first. */
+export async function callHistory(db: Db, principal: Principal, now: Date, days = 14): Promise<CallDay[]> {
+  assertDeskUser(principal);
+  const rows = await db
+    .selectFrom('calls')
+    .select([
+      sql<string>`to_char(created_at at time zone 'Africa/Nairobi', 'YYYY-MM-DD')`.as('day'),
+      sql<string>`count(*)`.as('calls'),
+      sql<string>`count(*) filter (where outcome in ('resolved_first_contact', 'information_given'))`.as(
+        'fcr',
+      ),
+    ])
+    .where('agencyId', '=', principal.agencyId as string)
+    .where('createdAt', '>=', new Date(now.getTime() - days * 86_400_000))
+    .groupBy(sql`1`)
+    .orderBy(sql`1`, 'desc')
+    .execute();
+  return rows.map((r) => ({ day: r.day, calls: Number(r.calls), resolvedFirstContact: Number(r.fcr) }));
+}

@@ -24,3 +24,19 @@ CREATE INDEX cases_agency_county_created_idx ON cases (agency_id, county_code, c
 -- full load; the agency administrator sets it on the agency's profile.
 ALTER TABLE agencies ADD COLUMN cases_per_officer integer NOT NULL DEFAULT 25
   CHECK (cases_per_officer BETWEEN 1 AND 1000);
+
+-- Search in the console and the staff API finds cases by the words of their title and description,
+-- in any order, each typed word as the start of a word (core/cases/list-queue.ts). 'simple': no
+-- stemming, which suits English, Kiswahili and Sheng alike.
+CREATE INDEX cases_text_search_idx ON cases
+  USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || description));
+
+-- A person's saved queue views: a name and the queue's filters as its address query.
+CREATE TABLE saved_views (
+  id uuid PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES staff_users (id),
+  name text NOT NULL,
+  query text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX saved_views_user_idx ON saved_views (user_id, name);

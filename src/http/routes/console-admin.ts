@@ -116,13 +116,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   );
 
   // People and roles.
-  const showUsers = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    who: Who,
-    extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
-    status = 200,
-  ) => {
+  const showUsers: Show = async (request, reply, who, extra = {}, status = 200) => {
     const users = await listStaff(deps.db, who.principal);
     const name = (id: string | null) => {
       const agency = id ? deps.reference.agencyById(id) : undefined;
@@ -195,13 +189,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   // Response templates: the agency's own, or the national ones for the system administrator.
   const keeperOf = (who: { principal: Staff; sysadmin: boolean }) =>
     who.sysadmin ? null : administeredAgency(who.principal);
-  const showTemplates = async (
-    request: FastifyRequest<{ Params: { id?: string } }>,
-    reply: FastifyReply,
-    who: Who,
-    extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
-    status = 200,
-  ) => {
+  const showTemplates: Show = async (request, reply, who, extra = {}, status = 200) => {
     const agencyId = keeperOf(who);
     const [templates, editing] = await Promise.all([
       listTemplates(deps.db, agencyId, { all: true }),
@@ -256,13 +244,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   );
 
   // The agency's profile.
-  const showProfile = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    who: Who,
-    extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
-    status = 200,
-  ) => {
+  const showProfile: Show = async (request, reply, who, extra = {}, status = 200) => {
     const agencyId = administeredAgency(who.principal);
     const [agency, calendars] = await Promise.all([
       deps.db
@@ -320,13 +302,7 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   );
 
   // Deadlines: every policy that may apply, the agency's own editable; triage rules to read.
-  const showSla = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    who: Who,
-    extra: { values?: Record<string, string>; errors?: FieldError[] } = {},
-    status = 200,
-  ) => {
+  const showSla: Show = async (request, reply, who, extra = {}, status = 200) => {
     const agencyId = administeredAgency(who.principal);
     const agencyCode = deps.reference.agencyById(agencyId)?.code ?? '';
     const [policies, rules] = await Promise.all([listPolicies(deps.db), listRules(deps.db)]);

@@ -5,6 +5,7 @@ import {
   assertDeskUser,
   type Caller,
   callFigures,
+  callHistory,
   findCaller,
   logCall,
   takeCallCase,
@@ -169,9 +170,13 @@ async function desk(
   extra: Partial<DeskView> & { caller?: Caller | undefined },
   status = 200,
 ) {
-  const figures = await callFigures(deps.db, principal, deps.now());
+  const [figures, history] = await Promise.all([
+    callFigures(deps.db, principal, deps.now()),
+    callHistory(deps.db, principal, deps.now()),
+  ]);
   const view: DeskView = {
     figures,
+    history,
     values: {},
     reference: deps.reference,
     key: randomUUID(),

@@ -1,6 +1,6 @@
 import { can } from '../../core/access/case-policy.ts';
 import { parseReference } from '../../core/cases/reference.ts';
-import { assignCase, changePriority } from '../../core/cases/staff-actions.ts';
+import { assignCase, changePriority, changeStatus } from '../../core/cases/staff-actions.ts';
 import {
   assertSupervises,
   type BulkOutcome,
@@ -11,8 +11,9 @@ import {
 } from '../../core/console/team.ts';
 import { AppError } from '../../core/errors.ts';
 import { listNotifications, markNotificationRead } from '../../core/staff/list-notifications.ts';
-import { PRIORITIES, type Priority } from '../../db/schema.ts';
+import { type CaseStatus, PRIORITIES, type Priority } from '../../db/schema.ts';
 import { ct } from '../../web/console/layout.ts';
+import { BULK_STATUSES } from '../../web/console/queue-pages.ts';
 import { renderNotifications, renderTeam } from '../../web/console/team-pages.ts';
 import type { FieldError } from '../../web/portal/layout.ts';
 import type { App, AppDeps } from '../build-app.ts';
@@ -115,6 +116,10 @@ export function consoleTeamRoutes(app: App, deps: AppDeps): void {
       const reason = ct(portalLanguage(request, reply))('bulk.reason');
       outcome = await eachCase(references, (ref) =>
         changePriority(deps, principal, ref, one.priority as Priority, reason),
+      );
+    } else if (action === 'status' && BULK_STATUSES.includes(one.status as CaseStatus)) {
+      outcome = await eachCase(references, (ref) =>
+        changeStatus(deps, principal, ref, one.status as CaseStatus),
       );
     } else {
       return go('bulk=unknown');

@@ -3,6 +3,7 @@ import type { Principal } from '../../core/access/principal.ts';
 import { listQueue, type QueueFilters } from '../../core/cases/list-queue.ts';
 import { formatReference } from '../../core/cases/reference.ts';
 import { type QueueView, ViewCounter, viewFilters, viewsFor } from '../../core/console/queue-views.ts';
+import { deleteView, listSavedViews, saveView } from '../../core/console/saved-views.ts';
 import { AppError } from '../../core/errors.ts';
 import {
   confirmTotpEnrolment,
@@ -370,7 +371,10 @@ function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
       page = await listQueue(deps.db, principal, filters, { limit: 50, sort: 'due' });
     }
     const abilities = bulkAbilities(principal);
-    const [counts, colleagues] = await Promise.all([
+    if (raw.saveError === 'name' || raw.saveError === 'full') {
+      errors.push({ field: 'view-name', key: `!console.saved.problems.${raw.saveError}` });
+    }
+    const [counts, colleagues, saved] = await Promise.all([
       counter.count(principal, now),
       abilities.assign && principal.agencyId
         ? deps.db
@@ -382,6 +386,7 @@ function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
             .orderBy('name')
             .execute()
         : [],
+      listSavedViews(deps.db, principal.userId),
     ]);
     // What a bulk action did, said on the page it came back to.
     const bulk =
@@ -397,6 +402,7 @@ function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
       reply,
       renderQueue(consoleContext(deps, request, language), {
         bulk: { ...abilities, colleagues, flash: bulk },
+        saved,
         query,
         views,
         counts,
@@ -409,6 +415,41 @@ function queueRoutes(app: App, deps: AppDeps, counter: ViewCounter): void {
       errors.length > 0 ? 400 : 200,
     );
   });
+
+  // Saved views: the queue's filters under a name, for this person.
+  app.post('/console/views', { schema: { hide: true } }, async (request, reply) => {
+    const principal = await staffOf(deps, request);
+    const posted = await readForm(request);
+    const field = (name: string) => {
+      const value = posted.body[name];
+      return typeof value === 'string' ? value : '';
+    };
+    const query = field('query').slice(0, 2000);
+    try {
+      await saveView(deps.db, principal.userId, field('name'), query, deps.now());
+    } catch (error) {
+      if (!(error instanceof AppError) || !['invalid_input', 'conflict'].includes(error.code)) throw error;
+      const problem = error.code === 'conflict' ? 'full' : 'name';
+      const back = new URLSearchParams(query);
+      back.set('saveError', problem);
+      return reply.redirect(`/console/queue?${back.toString()}`, 303);
+    }
+    return reply.redirect(`/console/queue?${new URLSearchParams(query).toString()}`, 303);
+  });
+  app.post<{ Params: { id: string } }>(
+    '/console/views/:id/delete',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const principal = await staffOf(deps, request);
+      await deleteView(deps.db, principal.userId, request.params.id);
+      const posted = await readForm(request);
+      const back =
+        typeof posted.body.back === 'string' && /^\/console\/queue\?[^#]*$/.test(posted.body.back)
+          ? posted.body.back
+          : '/console/queue';
+      return reply.redirect(back, 303);
+    },
+  );
 
   // The live counts the queue page's script asks for every half minute.
   app.get('/console/counts', { schema: { hide: true } }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { ReferenceCache } from '../../core/agencies/reference-cache.ts';
 import { formatReference } from '../../core/cases/reference.ts';
-import type { Caller, CallFigures } from '../../core/console/contact-desk.ts';
+import type { CallDay, Caller, CallFigures } from '../../core/console/contact-desk.ts';
 import { CASE_TYPES } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 import { type Html, html } from '../html.ts';
@@ -9,6 +9,8 @@ import { type ConsoleContext, consolePage, ct, formatWhen } from './layout.ts';
 
 export interface DeskView {
   figures: CallFigures;
+  /** First-contact resolution per day, newest first. */
+  history: CallDay[];
   /** What was typed in the phone box. */
   phoneInput?: string | undefined;
   caller?: Caller | undefined;
@@ -36,6 +38,17 @@ ${textField(ctx.language, { name: 'phone', label: t('desk.phone'), hint: t('desk
   const body = html`<h1>${t('desk.title')}</h1>
 ${view.flash ? html`<p class="flash" role="status">${view.flash}</p>` : ''}
 <p>${t('desk.today', { calls: figures.calls, fcr: figures.resolvedFirstContact, share, cases: figures.casesCreated })}</p>
+${
+  view.history.length > 0
+    ? html`<details class="filters-fold"><summary>${t('desk.history')}</summary>
+<table class="queue"><caption class="visually-hidden">${t('desk.history')}</caption>
+<thead><tr><th scope="col">${t('desk.day')}</th><th scope="col">${t('desk.calls')}</th><th scope="col">${t('desk.fcr')}</th></tr></thead>
+<tbody>${view.history.map(
+        (d) =>
+          html`<tr><th scope="row">${d.day}</th><td>${d.calls}</td><td>${d.resolvedFirstContact} (${Math.round((d.resolvedFirstContact / d.calls) * 100)}%)</td></tr>`,
+      )}</tbody></table></details>`
+    : ''
+}
 ${lookup}
 ${view.caller ? callerPanel(ctx, view) : ''}
 ${view.caller || view.values.description !== undefined ? caseForm(ctx, view) : ''}

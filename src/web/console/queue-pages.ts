@@ -2,10 +2,10 @@ import type { ReferenceCache } from '../../core/agencies/reference-cache.ts';
 import type { QueueItem } from '../../core/cases/list-queue.ts';
 import { formatReference } from '../../core/cases/reference.ts';
 import type { QueueView } from '../../core/console/queue-views.ts';
-import { CASE_STATUSES, CASE_TYPES, CHANNELS, PRIORITIES } from '../../db/schema.ts';
+import { CASE_STATUSES, CASE_TYPES, type CaseStatus, CHANNELS, PRIORITIES } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 import { type Html, html } from '../html.ts';
-import type { FieldError } from '../portal/layout.ts';
+import { type FieldError, textField } from '../portal/layout.ts';
 import { type ConsoleContext, consolePage, ct, formatLeft, formatWhen } from './layout.ts';
 
 /** The filters a queue page was asked for, as typed (the form shows them again). */
@@ -31,6 +31,8 @@ export interface QueuePageView {
   now: Date;
   reference: ReferenceCache;
   errors?: FieldError[];
+  /** The person's saved views. */
+  saved: { id: string; name: string; query: string }[];
   /** Bulk actions this person may take on the page's cases. */
   bulk: {
     claim: boolean;
@@ -40,6 +42,12 @@ export interface QueuePageView {
     flash?: string | undefined;
   };
 }
+
+/**
+ * The statuses a bulk action may set: those that need no words to the citizen (resolving needs an
+ * answer, closing a reason), so each case is still answered on its own.
+ */
+export const BULK_STATUSES: readonly CaseStatus[] = ['acknowledged', 'in_progress'];
 
 const FILTERS = ['status', 'type', 'channel', 'priority', 'county', 'q', 'from', 'to'] as const;
 
@@ -108,12 +116,13 @@ ${select(
   const bulkBar = selectable
     ? html`<fieldset class="bulk filters"><legend>${t('bulk.title')}</legend>
 <div class="field"><label for="f-bulkAction">${t('bulk.action')}</label>
-<select id="f-bulkAction" name="bulkAction"><option value="claim">${t('bulk.claim')}</option>${bulk.assign ? html`<option value="assign">${t('bulk.assign')}</option>` : ''}${bulk.prioritise ? html`<option value="priority">${t('bulk.priority')}</option>` : ''}</select></div>
+<select id="f-bulkAction" name="bulkAction"><option value="claim">${t('bulk.claim')}</option><option value="status">${t('bulk.status')}</option>${bulk.assign ? html`<option value="assign">${t('bulk.assign')}</option>` : ''}${bulk.prioritise ? html`<option value="priority">${t('bulk.priority')}</option>` : ''}</select></div>
 ${
   bulk.assign
     ? html`<div class="field"><label for="f-bulk-userId">${t('bulk.assign')}</label><select id="f-bulk-userId" name="userId">${bulk.colleagues.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</select></div>`
     : ''
 }
+<div class="field"><label for="f-bulk-status">${t('bulk.status')}</label><select id="f-bulk-status" name="status">${BULK_STATUSES.map((st) => html`<option value="${st}">${t(`statuses.${st}`)}</option>`)}</select></div>
 ${
   bulk.prioritise
     ? html`<div class="field"><label for="f-bulk-priority">${t('bulk.priority')}</label><select id="f-bulk-priority" name="priority">${PRIORITIES.map((p) => html`<option value="${p}">${t(`priorities.${p}`)}</option>`)}</select></div>`
@@ -125,9 +134,23 @@ ${
 ${query.cursor ? html`<a href="${queueHref(query, { cursor: undefined })}">${t('queue.first_page')}</a>` : ''}
 ${view.nextCursor ? html`<a href="${queueHref(query, { cursor: view.nextCursor })}" rel="next">${t('queue.next_page')}</a>` : ''}
 </nav>`;
+  const here = queueHref(query, { cursor: undefined });
+  const saved =
+    view.saved.length > 0
+      ? html`<nav aria-label="${t('saved.title')}"><h2 class="visually-hidden">${t('saved.title')}</h2><ul class="views saved">${view.saved.map(
+          (v) =>
+            html`<li><a href="/console/queue?${v.query}" ${`/console/queue?${v.query}` === here ? html`aria-current="page"` : ''}>${v.name}</a><form method="post" action="/console/views/${v.id}/delete"><input type="hidden" name="back" value="${here}"><button class="linkbtn" aria-label="${t('saved.delete', { name: v.name })}">×</button></form></li>`,
+        )}</ul></nav>`
+      : '';
+  const saveForm = html`<form method="post" action="/console/views" class="filters save-view" novalidate>
+<input type="hidden" name="query" value="${here.slice('/console/queue?'.length)}">
+${textField(ctx.language, { name: 'name', key: 'view-name', label: t('saved.name'), value: undefined, maxlength: 60, errors: view.errors })}
+<button class="btn sec">${t('saved.save')}</button></form>`;
   const body = html`<h1>${t(`views.${query.view}`)}</h1>
 ${views}
+${saved}
 ${filters}
+${saveForm}
 ${bulk.flash ? html`<p class="flash" role="status">${bulk.flash}</p>` : ''}
 ${
   selectable
