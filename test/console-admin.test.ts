@@ -305,4 +305,40 @@ describe('console supervision and administration', () => {
     assert.equal((await page('/console/admin/keys', disAdmin.cookie)).statusCode, 403);
     assert.equal((await page('/console/admin/health', disAdmin.cookie)).statusCode, 403);
   });
+
+  test('the system administrator adds a keyword rule that triage follows at once, and switches it off', async () => {
+    const word = `kitambulishozx${Date.now().toString(36)}`;
+    const none = await post('/console/admin/rules', { name: 'Lost IDs', keywords: word }, sysadmin.cookie);
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, /Choose what the rule does/);
+    const added = await post(
+      '/console/admin/rules',
+      { name: 'Lost IDs', keywords: `${word}, lost id card`, agency: 'DIS', priority: 'P2' },
+      sysadmin.cookie,
+    );
+    assert.equal(added.statusCode, 303);
+    const routed = await submitCase(ctx, { agencyCode: undefined, description: `Nimepoteza ${word} changu` });
+    assert.equal(routed.agency.code, 'DIS');
+    const decided = await ctx.database.db
+      .selectFrom('caseTriage as t')
+      .innerJoin('cases as c', 'c.id', 't.caseId')
+      .select('t.decision')
+      .where('c.reference', '=', routed.reference)
+      .executeTakeFirstOrThrow();
+    const route = (decided.decision as { route: { why: string } }).route;
+    assert.equal(route.why, 'rule', 'the rule, not the classifier, sent it to DIS');
+    const rule = await ctx.database.db
+      .selectFrom('triageRules')
+      .select('id')
+      .where('name', '=', 'Lost IDs')
+      .executeTakeFirstOrThrow();
+    assert.equal((await post(`/console/admin/rules/${rule.id}`, {}, sysadmin.cookie)).statusCode, 303);
+    const off = await ctx.database.db
+      .selectFrom('triageRules')
+      .select('enabled')
+      .where('id', '=', rule.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(off.enabled, false);
+    assert.equal((await page('/console/admin/rules', disAdmin.cookie)).statusCode, 403);
+  });
 });

@@ -16,14 +16,15 @@ import { CLOCKS, DURATION_UNITS, type Duration, type DurationUnit } from '../../
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/staff/api-keys.ts';
 import { createStaffUser } from '../../core/staff/create-staff-user.ts';
 import { AGENCY_ROLES, listStaff, updateStaffUser } from '../../core/staff/manage-staff.ts';
-import { listRules } from '../../core/triage/manage-rules.ts';
-import { type Language, STAFF_ROLES, type StaffRole } from '../../db/schema.ts';
+import { listRules, saveRule } from '../../core/triage/manage-rules.ts';
+import { type Language, PRIORITIES, type Priority, STAFF_ROLES, type StaffRole } from '../../db/schema.ts';
 import {
   renderAdminHome,
   renderAgencies,
   renderHealth,
   renderKeys,
   renderProfile,
+  renderRules,
   renderSla,
   renderTemplates,
   renderUsers,
@@ -110,8 +111,16 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/console/admin',
     hidden,
-    admin(async (request, reply, { language, sysadmin }) =>
-      sendPage(request, reply, renderAdminHome(consoleContext(deps, request, language), sysadmin)),
+    admin(async (request, reply, { principal, language, sysadmin }) =>
+      sendPage(
+        request,
+        reply,
+        renderAdminHome(
+          consoleContext(deps, request, language),
+          sysadmin,
+          principal.agencyId === deps.reference.clearingHouse.id,
+        ),
+      ),
     ),
   );
 
@@ -361,6 +370,84 @@ export function consoleAdminRoutes(app: App, deps: AppDeps): void {
         clocks,
         ...(warn === undefined ? {} : { warnAtPercent: warn }),
       });
+      return undefined;
+    }),
+  );
+
+  // Triage rules: the system administrator's and the clearing house administrator's (as in the API).
+  const assertRuleKeeper = (who: Who) => {
+    if (!who.sysadmin && who.principal.agencyId !== deps.reference.clearingHouse.id)
+      throw new AppError('forbidden', 'Only system administrators and the clearing house keep triage rules');
+  };
+  const showRules: Show = async (request, reply, who, extra = {}, status = 200) => {
+    assertRuleKeeper(who);
+    return sendPage(
+      request,
+      reply,
+      renderRules(consoleContext(deps, request, who.language), {
+        rules: await listRules(deps.db),
+        agencies: onboarded(who.language),
+        values: extra.values ?? {},
+        errors: extra.errors,
+        flash: flashOf(request, who.language),
+      }),
+      status,
+    );
+  };
+  app.get(
+    '/console/admin/rules',
+    hidden,
+    admin((request, reply, who) => showRules(request, reply, who)),
+  );
+  app.post(
+    '/console/admin/rules',
+    hidden,
+    save('/console/admin/rules', showRules, 'rule_saved', async (form, who) => {
+      assertRuleKeeper(who);
+      const keywords = (form.keywords ?? '')
+        .split(/[,\n]/)
+        .map((k) => k.trim())
+        .filter(Boolean)
+        .slice(0, 50);
+      const errors: FieldError[] = [];
+      if ((form.name?.length ?? 0) < 3) errors.push({ field: 'name', key: '!console.admin.problems.name' });
+      if (keywords.length === 0)
+        errors.push({ field: 'keywords', key: '!console.admin.rules.problems.keywords' });
+      const priority = PRIORITIES.includes(form.priority as Priority)
+        ? (form.priority as Priority)
+        : undefined;
+      const sealed = form.sealed === '1';
+      if (!form.agency && !priority && !sealed)
+        errors.push({ field: 'agency', key: '!console.admin.rules.problems.action' });
+      if (errors.length > 0) return errors;
+      await saveRule(deps, actorOf(who.principal), `rule-${Date.now().toString(36)}`, {
+        name: form.name ?? '',
+        conditions: { keywords },
+        actions: {
+          ...(form.agency ? { agency: form.agency } : {}),
+          ...(priority ? { priority } : {}),
+          ...(sealed ? { sealed: true } : {}),
+        },
+      });
+      await deps.triage.reload(deps.db);
+      return undefined;
+    }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/console/admin/rules/:id',
+    hidden,
+    save('/console/admin/rules', showRules, 'rule_saved', async (form, who, id) => {
+      assertRuleKeeper(who);
+      const rule = (await listRules(deps.db)).find((r) => r.id === id);
+      if (!rule) throw new AppError('not_found', 'No such rule');
+      await saveRule(deps, actorOf(who.principal), rule.id, {
+        name: rule.name,
+        enabled: form.enabled === '1',
+        position: rule.position,
+        conditions: rule.conditions,
+        actions: rule.actions,
+      });
+      await deps.triage.reload(deps.db);
       return undefined;
     }),
   );

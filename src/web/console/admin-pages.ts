@@ -4,7 +4,8 @@ import type { SystemHealth } from '../../core/console/system-health.ts';
 import type { ClockName, Duration, SlaPolicy } from '../../core/sla/sla-policy.ts';
 import { CLOCKS, DURATION_UNITS } from '../../core/sla/sla-policy.ts';
 import type { StaffListing } from '../../core/staff/manage-staff.ts';
-import type { Language, StaffRole } from '../../db/schema.ts';
+import type { StoredRule } from '../../core/triage/manage-rules.ts';
+import { type Language, PRIORITIES, type StaffRole } from '../../db/schema.ts';
 import { type Html, html } from '../html.ts';
 import { errorFor, type FieldError, textField } from '../portal/layout.ts';
 import { type ConsoleContext, consolePage, ct, formatWhen } from './layout.ts';
@@ -48,11 +49,11 @@ ${body}`,
   });
 
 /** The administration hub: what this administrator may look after. */
-export function renderAdminHome(ctx: ConsoleContext, sysadmin: boolean): string {
+export function renderAdminHome(ctx: ConsoleContext, sysadmin: boolean, keepsRules: boolean): string {
   const t = ct(ctx.language);
   const links = sysadmin
-    ? ['users', 'templates', 'agencies', 'keys', 'health']
-    : ['users', 'templates', 'profile', 'sla'];
+    ? ['users', 'templates', 'rules', 'agencies', 'keys', 'health']
+    : ['users', 'templates', 'profile', 'sla', ...(keepsRules ? ['rules'] : [])];
   const body = html`<ul class="hub">${links.map(
     (name) =>
       html`<li class="card"><a href="/console/admin/${name}"><strong>${t(`admin.${name}.title`)}</strong></a><br><span class="hint">${t(`admin.${name}.about`)}</span></li>`,
@@ -338,4 +339,38 @@ export function renderAgencies(
 <tbody>${view.agencies.map((a) => html`<tr><th scope="row">${a.name} (${a.code})</th><td>${t(`admin.agencies.kinds.${a.kind}`)}</td><td>${a.staff}</td><td>${a.open}</td><td>${a.calendarId ?? 'office-hours'}</td></tr>`)}</tbody></table>
 <p class="hint">${t('admin.agencies.hint')}</p>`;
   return page(ctx, t('admin.agencies.title'), body);
+}
+
+export interface RulesView {
+  rules: StoredRule[];
+  agencies: { code: string; name: string }[];
+  values: Record<string, string>;
+  errors?: FieldError[] | undefined;
+  flash?: string | undefined;
+}
+
+/** Triage rules in the order they apply: switch one on or off, add a keyword rule. */
+export function renderRules(ctx: ConsoleContext, view: RulesView): string {
+  const t = ct(ctx.language);
+  const errors = view.errors ?? [];
+  const values = view.values;
+  const body = html`<p class="hint">${t('admin.rules.order')}</p>
+<table class="queue"><caption class="visually-hidden">${t('admin.rules.title')}</caption>
+<thead><tr><th scope="col">${t('admin.templates.name')}</th><th scope="col">${t('admin.rules.keywords')}</th><th scope="col">${t('admin.rules.then')}</th><th scope="col">${t('admin.users.state')}</th></tr></thead>
+<tbody>${view.rules.map(
+    (r) => html`<tr><th scope="row">${r.name}</th>
+<td class="description">${(r.conditions.keywords ?? []).slice(0, 15).join(', ')}</td>
+<td>${[r.actions.agency, r.actions.priority, r.actions.sealed ? t('case.sealed') : ''].filter(Boolean).join(' · ')}</td>
+<td><form method="post" action="/console/admin/rules/${r.id}">${r.enabled ? '' : html`<input type="hidden" name="enabled" value="1">`}<button class="btn sec small" aria-label="${t(r.enabled ? 'admin.rules.switch_off' : 'admin.rules.switch_on', { name: r.name })}">${r.enabled ? t('admin.rules.on') : t('admin.rules.off')}</button></form></td></tr>`,
+  )}</tbody></table>
+<section class="card" aria-labelledby="new-rule"><h2 id="new-rule">${t('admin.rules.new')}</h2>
+<form method="post" action="/console/admin/rules" novalidate>
+${textField(ctx.language, { name: 'name', label: t('admin.templates.name'), value: values.name, maxlength: 200, errors })}
+${textField(ctx.language, { name: 'keywords', label: t('admin.rules.keywords'), hint: t('admin.rules.keywords_hint'), value: values.keywords, multiline: true, maxlength: 2000, errors })}
+${selectField(ctx.language, { name: 'agency', label: t('admin.rules.agency'), choices: [{ value: '', label: t('admin.rules.no_agency') }, ...view.agencies.map((a) => ({ value: a.code, label: a.name }))], value: values.agency, errors })}
+${selectField(ctx.language, { name: 'priority', label: t('admin.rules.priority'), choices: [{ value: '', label: t('admin.rules.no_priority') }, ...PRIORITIES.map((p) => ({ value: p, label: t(`priorities.${p}`) }))], value: values.priority, errors })}
+<div class="choice"><input type="checkbox" id="f-sealed" name="sealed" value="1" ${values.sealed ? html`checked` : ''}><label for="f-sealed">${t('admin.rules.sealed')}</label></div>
+<button class="btn">${t('admin.rules.create')}</button>
+</form></section>`;
+  return page(ctx, t('admin.rules.title'), body, { errors, flash: view.flash });
 }
