@@ -361,7 +361,7 @@ export function renderRules(ctx: ConsoleContext, view: RulesView): string {
     (r) => html`<tr><th scope="row">${r.name}</th>
 <td class="description">${(r.conditions.keywords ?? []).slice(0, 15).join(', ')}</td>
 <td>${[r.actions.agency, r.actions.priority, r.actions.sealed ? t('case.sealed') : ''].filter(Boolean).join(' · ')}</td>
-<td><form method="post" action="/console/admin/rules/${r.id}">${r.enabled ? '' : html`<input type="hidden" name="enabled" value="1">`}<button class="btn sec small" aria-label="${t(r.enabled ? 'admin.rules.switch_off' : 'admin.rules.switch_on', { name: r.name })}">${r.enabled ? t('admin.rules.on') : t('admin.rules.off')}</button></form></td></tr>`,
+<td>${r.enabled ? t('admin.rules.on') : t('admin.rules.off')}<form method="post" action="/console/admin/rules/${r.id}">${r.enabled ? '' : html`<input type="hidden" name="enabled" value="1">`}<button class="btn sec small">${t(r.enabled ? 'admin.rules.switch_off' : 'admin.rules.switch_on')}<span class="visually-hidden">: ${r.name}</span></button></form></td></tr>`,
   )}</tbody></table>
 <section class="card" aria-labelledby="new-rule"><h2 id="new-rule">${t('admin.rules.new')}</h2>
 <form method="post" action="/console/admin/rules" novalidate>
