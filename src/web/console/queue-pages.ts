@@ -102,7 +102,8 @@ ${select(
 <div class="field"><label for="f-q-to">${t('filters.to')}</label><input id="f-q-to" name="to" type="date" value="${query.to ?? ''}"></div>
 <button class="btn sec">${t('filters.apply')}</button>
 <a href="${queueHref({ view: query.view })}">${t('filters.clear')}</a>
-</form></details>`;
+</form>
+${saveViewForm(ctx, query, view.errors)}</details>`;
   const { bulk } = view;
   const selectable = bulk.claim && view.items.length > 0 && query.view !== 'sealed';
   const rows = view.items.map((item) => queueRow(ctx, item, view.now, selectable));
@@ -142,15 +143,11 @@ ${view.nextCursor ? html`<a href="${queueHref(query, { cursor: view.nextCursor }
             html`<li><a href="/console/queue?${v.query}" ${`/console/queue?${v.query}` === here ? html`aria-current="page"` : ''}>${v.name}</a><form method="post" action="/console/views/${v.id}/delete"><input type="hidden" name="back" value="${here}"><button class="linkbtn" aria-label="${t('saved.delete', { name: v.name })}">×</button></form></li>`,
         )}</ul></nav>`
       : '';
-  const saveForm = html`<form method="post" action="/console/views" class="filters save-view" novalidate>
-<input type="hidden" name="query" value="${here.slice('/console/queue?'.length)}">
-${textField(ctx.language, { name: 'name', key: 'view-name', label: t('saved.name'), value: undefined, maxlength: 60, errors: view.errors })}
-<button class="btn sec">${t('saved.save')}</button></form>`;
+
   const body = html`<h1>${t(`views.${query.view}`)}</h1>
 ${views}
 ${saved}
 ${filters}
-${saveForm}
 ${bulk.flash ? html`<p class="flash" role="status">${bulk.flash}</p>` : ''}
 ${
   selectable
@@ -175,4 +172,14 @@ ${selectable ? html`<td><input type="checkbox" name="refs" value="${item.referen
 <td>${t(`statuses.${item.status}`)}${item.assigneeId ? '' : html`<br><span class="hint">${t('queue.unassigned')}</span>`}${item.escalationLevel !== 'officer' ? html`<br><span class="warn-text">${t(`levels.${item.escalationLevel}`)}</span>` : ''}</td>
 <td>${item.nextDueAt ? html`${formatWhen(ctx.language, item.nextDueAt)}<br><span class="${late ? 'late' : 'hint'}">${formatLeft(ctx.language, left ?? 0, late)}</span>` : '–'}</td>
 </tr>`;
+}
+
+/** "Save these filters as": the queue's view and filters, without the page, under a name. */
+function saveViewForm(ctx: ConsoleContext, query: QueueQuery, errors: FieldError[] | undefined): Html {
+  const t = ct(ctx.language);
+  const here = queueHref(query, { cursor: undefined });
+  return html`<form method="post" action="/console/views" class="filters save-view" novalidate>
+<input type="hidden" name="query" value="${here.slice('/console/queue?'.length)}">
+${textField(ctx.language, { name: 'name', key: 'view-name', label: t('saved.name'), value: undefined, maxlength: 60, errors })}
+<button class="btn sec">${t('saved.save')}</button></form>`;
 }
