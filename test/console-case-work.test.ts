@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { consoleClient } from './helpers/console.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
-import { submitCase } from './helpers/factories.ts';
+import { clearingHouseCase, submitCase } from './helpers/factories.ts';
 
 /*
  * The case page's working tools over HTTP: response templates with placeholders and a preview,
@@ -129,15 +129,9 @@ describe('console case work', () => {
 
   test('the clearing house refers a case to an agency not on Baraza from the case page and sees the code once', async () => {
     const clearing = await signedInStaff(ctx, 'clearing_house', 'CLR');
-    const kase = await submitCase(ctx, {
-      agencyCode: undefined,
+    const kase = await clearingHouseCase(ctx, {
       description: 'The water company has not fixed the burst pipe on our street for two weeks.',
     });
-    await ctx.database.db
-      .updateTable('cases')
-      .set({ agencyId: ctx.reference.clearingHouse.id })
-      .where('reference', '=', kase.reference)
-      .execute();
     const outside = await ctx.database.db
       .selectFrom('agencies')
       .select(['id', 'name'])

@@ -10,7 +10,7 @@ import {
   TEST_PASSWORD,
   type TestContext,
 } from './helpers/context.ts';
-import { enrolTotp, submitCase } from './helpers/factories.ts';
+import { clearingHouseCase, enrolTotp, submitCase } from './helpers/factories.ts';
 
 /*
  * The staff console in a real browser (Debian's Chromium) at desk size: an officer signs in and
@@ -159,16 +159,9 @@ test('a supervisor finds a breached case among the overdue ones and gives it to 
 
 test('a clearing-house officer routes a misdirected case to the agency triage suggests', async () => {
   const clearing = await signedInStaff(ctx, 'clearing_house', 'CLR');
-  const kase = await submitCase(ctx, {
-    agencyCode: undefined,
+  const kase = await clearingHouseCase(ctx, {
     description: `I applied for my passport renewal at Nyayo House in March and it is still not ready (${Date.now()})`,
   });
-  // Whatever triage decided, the case is with the clearing house now, as a misdirected one is.
-  await ctx.database.db
-    .updateTable('cases')
-    .set({ agencyId: ctx.reference.clearingHouse.id })
-    .where('reference', '=', kase.reference)
-    .execute();
   const context = await browser.newContext(DESK);
   const page = await context.newPage();
   await signIn(page, clearing.email);

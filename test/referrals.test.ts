@@ -3,7 +3,7 @@ import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { createTestContext, type SignedInStaff, signedInStaff, type TestContext } from './helpers/context.ts';
-import { asStaff, type SubmittedCase, submitCase } from './helpers/factories.ts';
+import { asStaff, clearingHouseCase, type SubmittedCase, submitCase } from './helpers/factories.ts';
 
 /*
  * Referrals end to end: a real SMTP peer on loopback receives the letters, and the
@@ -70,21 +70,12 @@ after(async () => {
   await ctx?.close();
 });
 
-/** A case with the clearing house: submitted with no agency, and moved there if triage placed it. */
-async function clearingHouseCase(fields: Record<string, unknown> = {}): Promise<SubmittedCase> {
-  const submitted = await submitCase(ctx, {
-    agencyCode: undefined,
+/** A case with the clearing house, with this file's default words. */
+const clearingHouseCaseHere = (fields: Record<string, unknown> = {}) =>
+  clearingHouseCase(ctx, {
     description: 'I wrote to the office about my problem many weeks ago and nobody has answered me.',
     ...fields,
   });
-  const clr = ctx.reference.clearingHouse;
-  await ctx.database.db
-    .updateTable('cases')
-    .set({ agencyId: clr.id, queue: 'main' })
-    .where('reference', '=', submitted.reference)
-    .execute();
-  return submitted;
-}
 
 const refer = (who: SignedInStaff, reference: string, body: Record<string, unknown>) =>
   asStaff(ctx, who.cookie, 'POST', `/api/v1/staff/cases/${reference}/referrals`, body);
@@ -109,7 +100,7 @@ const eventsOf = (reference: string, kind: string) =>
     .execute();
 
 test('a clearing-house officer refers a case to a directory agency; it stays open with the clearing house and the citizen sees it', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const referred = await refer(clearing, submitted.reference, {
     agencyId: directoryAgency.id,
     note: 'Please look into this and answer the citizen through us.',
@@ -160,7 +151,7 @@ test('a clearing-house officer refers a case to a directory agency; it stays ope
 });
 
 test('referring teaches the classifier that the case belongs to no agency on Baraza (OTHER)', async () => {
-  const submitted = await clearingHouseCase({
+  const submitted = await clearingHouseCaseHere({
     description: 'The county borehole has been broken since June.',
   });
   const referred = await refer(clearing, submitted.reference, {
@@ -185,7 +176,7 @@ test('referring teaches the classifier that the case belongs to no agency on Bar
 });
 
 test('the letter is e-mailed with the acknowledgement link, which acknowledges once; a second time changes nothing', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const before = inbox.length;
   const referred = await refer(clearing, submitted.reference, {
     agencyId: directoryAgency.id,
@@ -269,7 +260,7 @@ test('the letter is e-mailed with the acknowledgement link, which acknowledges o
 });
 
 test('two acknowledgements at once record one event between them', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const { token } = (
     await refer(clearing, submitted.reference, { agencyId: otherDirectoryAgency.id, note: 'Please act.' })
   ).json();
@@ -287,7 +278,7 @@ test('two acknowledgements at once record one event between them', async () => {
 });
 
 test('the acknowledgement page works as a plain HTML form, without any script', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const { token } = (
     await refer(clearing, submitted.reference, { agencyId: otherDirectoryAgency.id, note: 'Please act.' })
   ).json();
@@ -335,7 +326,7 @@ test('a wrong code is 404 with a clear message, in the API and on the page', asy
 });
 
 test('referring to an agency that is on Baraza is refused: route it instead', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const kra = ctx.reference.agency('KRA');
   const refused = await refer(clearing, submitted.reference, { agencyId: kra?.id, note: 'Yours.' });
   assert.equal(refused.statusCode, 400);
@@ -356,7 +347,7 @@ test('referring to an agency that is on Baraza is refused: route it instead', as
 });
 
 test('a case is referred to the same agency only once while that referral is unanswered', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const first = await refer(clearing, submitted.reference, { agencyId: directoryAgency.id, note: 'Yours.' });
   assert.equal(first.statusCode, 201);
   const again = await refer(clearing, submitted.reference, { agencyId: directoryAgency.id, note: 'Yours.' });
@@ -370,7 +361,7 @@ test('a case is referred to the same agency only once while that referral is una
 });
 
 test('staff of another agency can neither refer a clearing-house case nor see the referrals', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const refused = await refer(kraOfficer, submitted.reference, {
     agencyId: directoryAgency.id,
     note: 'Not ours.',
@@ -408,7 +399,7 @@ test('staff of another agency can neither refer a clearing-house case nor see th
 });
 
 test('the letter is printable HTML in English and Kiswahili, and escapes what the citizen wrote', async () => {
-  const submitted = await clearingHouseCase({
+  const submitted = await clearingHouseCaseHere({
     title: 'Broken <b>road</b>',
     description: 'Help <script>alert("x")</script> & thanks — "quoted" text',
     citizen: { name: 'Achieng <Odhiambo>', phone: '0722000111', email: 'achieng@example.com' },
@@ -461,7 +452,7 @@ test('the letter is printable HTML in English and Kiswahili, and escapes what th
   assert.equal(wrong.statusCode, 400);
 
   // An anonymous citizen's letter names no one.
-  const anonymous = await clearingHouseCase({ citizen: undefined, anonymous: true });
+  const anonymous = await clearingHouseCaseHere({ citizen: undefined, anonymous: true });
   const anon = (
     await refer(clearing, anonymous.reference, { agencyId: directoryAgency.id, note: 'Yours.' })
   ).json();
@@ -470,7 +461,7 @@ test('the letter is printable HTML in English and Kiswahili, and escapes what th
 });
 
 test('a new code replaces a lost one: the old code stops working', async () => {
-  const submitted = await clearingHouseCase();
+  const submitted = await clearingHouseCaseHere();
   const before = inbox.length;
   const referred = (
     await refer(clearing, submitted.reference, {
@@ -504,14 +495,14 @@ test('a new code replaces a lost one: the old code stops working', async () => {
 
 test('the clearing house lists its referrals, open ones first with the days they have waited', async () => {
   const start = ctx.clock.now;
-  const older = await clearingHouseCase();
+  const older = await clearingHouseCaseHere();
   const olderReferral = (
     await refer(clearing, older.reference, { agencyId: directoryAgency.id, note: 'Old.' })
   ).json();
   // Sessions expire as the days pass: each day's work is done by a freshly signed-in officer.
   ctx.clock.now = new Date(start.getTime() + 3 * 86_400_000);
   const midweek = await signedInStaff(ctx, 'clearing_house', 'CLR');
-  const answered = await clearingHouseCase();
+  const answered = await clearingHouseCaseHere();
   const answeredReferral = (
     await refer(midweek, answered.reference, { agencyId: directoryAgency.id, note: 'Answered.' })
   ).json();
@@ -590,15 +581,7 @@ test('with the mail server down the referral is kept, with the error, and can st
   const down = await createTestContext({ BARAZA_SMTP_URL: `smtp://127.0.0.1:${closedPort}` });
   try {
     const officer = await signedInStaff(down, 'clearing_house', 'CLR');
-    const submitted = await submitCase(down, {
-      agencyCode: undefined,
-      description: 'Nobody answers my letters.',
-    });
-    await down.database.db
-      .updateTable('cases')
-      .set({ agencyId: down.reference.clearingHouse.id })
-      .where('reference', '=', submitted.reference)
-      .execute();
+    const submitted = await clearingHouseCase(down, { description: 'Nobody answers my letters.' });
     const referred = await down.app.inject({
       method: 'POST',
       url: `/api/v1/staff/cases/${submitted.reference}/referrals`,

@@ -70,3 +70,20 @@ export async function orphanCase(ctx: TestContext, reference: string): Promise<v
     .executeTakeFirstOrThrow();
   await db.updateTable('cases').set({ agencyId: stranger.id }).where('reference', '=', reference).execute();
 }
+
+/**
+ * A case held by the clearing house, as a misdirected one is: sent with no agency, and moved there
+ * whatever triage decided, so a test does not depend on the classifier's confidence.
+ */
+export async function clearingHouseCase(
+  ctx: TestContext,
+  fields: Record<string, unknown> = {},
+): Promise<SubmittedCase> {
+  const submitted = await submitCase(ctx, { agencyCode: undefined, ...fields });
+  await ctx.database.db
+    .updateTable('cases')
+    .set({ agencyId: ctx.reference.clearingHouse.id, queue: 'main' })
+    .where('reference', '=', submitted.reference)
+    .execute();
+  return submitted;
+}
