@@ -60,7 +60,8 @@ export function consoleDeskRoutes(app: App, deps: AppDeps): void {
     }
   });
 
-  app.post('/console/desk/cases', { schema: { hide: true } }, async (request, reply) => {
+  /** A desk form posted: who, in which language, what was typed, and the caller it names. */
+  const deskForm = async (request: FastifyRequest, reply: FastifyReply) => {
     const language = portalLanguage(request, reply);
     const principal = await staffOf(deps, request);
     assertDeskUser(principal);
@@ -68,6 +69,11 @@ export function consoleDeskRoutes(app: App, deps: AppDeps): void {
     const caller = values.phone
       ? await findCaller(deps.db, principal, values.phone).catch(() => undefined)
       : undefined;
+    return { language, principal, values, caller };
+  };
+
+  app.post('/console/desk/cases', { schema: { hide: true } }, async (request, reply) => {
+    const { language, principal, values, caller } = await deskForm(request, reply);
     const again = (extra: Partial<DeskView>, status = 400) =>
       desk(deps, request, reply, language, principal, { caller, values, key: values.key, ...extra }, status);
     const errors: FieldError[] = [];
@@ -120,13 +126,7 @@ export function consoleDeskRoutes(app: App, deps: AppDeps): void {
   });
 
   app.post('/console/desk/calls', { schema: { hide: true } }, async (request, reply) => {
-    const language = portalLanguage(request, reply);
-    const principal = await staffOf(deps, request);
-    assertDeskUser(principal);
-    const values = formValues(await readForm(request));
-    const caller = values.phone
-      ? await findCaller(deps.db, principal, values.phone).catch(() => undefined)
-      : undefined;
+    const { language, principal, values, caller } = await deskForm(request, reply);
     if (!CALL_OUTCOMES.includes(values.outcome as CallOutcome) || values.outcome === 'case_created') {
       return desk(
         deps,
