@@ -83,9 +83,10 @@ export async function startOn(
       options,
     );
     // Another process (or `npx baraza triage activate`) may change the rules, the active model,
-    // the SLA policies or the calendars.
+    // the SLA policies, the calendars or an agency's services and categories.
     const refresh = setInterval(() => {
       for (const [name, service] of [
+        ['reference', reference],
         ['triage', triage],
         ['sla', sla],
       ] as const) {

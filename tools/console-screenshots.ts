@@ -62,6 +62,8 @@ const NUMBERS: Record<string, string> = {
   'admin-users': '10',
   'admin-templates': '11',
   'admin-health': '12',
+  'admin-catalogue': '13',
+  'admin-calendar': '14',
 };
 
 /** The supervisor, the agency's administrator and the system administrator who sign in too. */
@@ -440,7 +442,7 @@ async function walk(browser: Browser, origin: string, language: Language, refere
   await shoot('team', supervisorTab.tab, supervisorTab.watch);
   await supervisorTab.other.close();
   const adminTab = await signInAs(ADMIN, true);
-  for (const name of ['users', 'templates'] as const) {
+  for (const name of ['users', 'templates', 'catalogue', 'calendar'] as const) {
     await navigate(adminTab.tab, () => adminTab.tab.goto(`${origin}/console/admin/${name}`));
     await shoot(`admin-${name}`, adminTab.tab, adminTab.watch);
   }

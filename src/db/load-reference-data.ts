@@ -99,11 +99,18 @@ async function writeAll(trx: Trx, files: Record<ReferenceFile, Buffer>): Promise
   await upsert(trx, 'counties', 'code', counties, ['isoCode', 'name', 'capital']);
   await upsert(trx, 'ministries', 'id', ministries, ['name', 'description']);
   await upsert(trx, 'agencies', 'id', agencies, ['name', 'ministryId', 'description', 'url']);
-  await upsert(trx, 'services', 'id', services, ['agencyId', 'name', 'url', 'ecitizenId']);
+  await upsert(trx, 'services', 'id', services, ['agencyId', 'name', 'url', 'ecitizenId'], SPARE_CUSTOMISED);
   const pilotIds = await upsertPilotAgencies(trx);
   const catalogue = ['agencyId', 'code', 'name', 'nameSw'] as const;
-  await upsert(trx, 'services', 'id', catalogueServices, [...catalogue, 'url', 'ecitizenId']);
-  await upsert(trx, 'categories', 'id', categories, catalogue);
+  await upsert(
+    trx,
+    'services',
+    'id',
+    catalogueServices,
+    [...catalogue, 'url', 'ecitizenId'],
+    SPARE_CUSTOMISED,
+  );
+  await upsert(trx, 'categories', 'id', categories, catalogue, SPARE_CUSTOMISED);
 
   const directoryIds = new Set(agencies.map((a) => a.id));
   return {
@@ -216,10 +223,13 @@ function serviceRows(buffer: Buffer): DirectoryService[] {
 type ReferenceTables = Pick<Database, 'counties' | 'ministries' | 'agencies' | 'services' | 'categories'>;
 type LooseDb = Kysely<Record<string, Record<string, unknown>>>;
 
+/** Services and categories an agency administrator has changed keep their wording on a reload. */
+const SPARE_CUSTOMISED = { spareCustomised: true } as const;
+
 /**
  * INSERT ... ON CONFLICT (key) DO UPDATE of the listed columns only, in chunks. Columns left out
  * keep what the row had: that is how a directory reload spares what onboarding set (code, kind,
- * Kiswahili name).
+ * Kiswahili name). With `spareCustomised`, a row marked customised is not updated at all.
  */
 async function upsert<T extends keyof ReferenceTables>(
   trx: Trx,
@@ -227,6 +237,7 @@ async function upsert<T extends keyof ReferenceTables>(
   key: keyof ReferenceTables[T] & string,
   rows: readonly Insertable<ReferenceTables[T]>[],
   update: readonly (keyof ReferenceTables[T] & string)[],
+  options: { spareCustomised?: boolean } = {},
 ): Promise<void> {
   // Kysely cannot type a table chosen at run time; the signature checks tables and columns instead.
   const loose = trx as unknown as LooseDb;
@@ -235,11 +246,14 @@ async function upsert<T extends keyof ReferenceTables>(
     await loose
       .insertInto(table as string)
       .values(rows.slice(i, i + ROWS_PER_INSERT) as Record<string, unknown>[])
-      .onConflict((oc) =>
-        oc
+      .onConflict((oc) => {
+        const update = oc
           .column(key)
-          .doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-      )
+          .doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)])));
+        return options.spareCustomised
+          ? update.where(sql.ref(`${table}.customised`), '=', sql.lit(false))
+          : update;
+      })
       .execute();
   }
 }

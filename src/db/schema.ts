@@ -67,6 +67,8 @@ export interface ServiceTable {
   nameSw: string | null;
   url: string | null;
   ecitizenId: string | null;
+  active: Generated<boolean>;
+  customised: Generated<boolean>;
 }
 
 export interface CategoryTable {
@@ -75,6 +77,8 @@ export interface CategoryTable {
   code: string;
   name: string;
   nameSw: string;
+  active: Generated<boolean>;
+  customised: Generated<boolean>;
 }
 
 export type Language = 'en' | 'sw';

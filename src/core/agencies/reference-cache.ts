@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open-database.ts';
+import { readSetting } from '../../db/queries/settings.ts';
 import { type FieldProblem, invalidInput } from '../errors.ts';
 
 export interface AgencyRef {
@@ -32,68 +33,45 @@ export interface CountyRef {
 export const CLEARING_HOUSE = 'CLR';
 export const OVERSIGHT = 'EACC';
 
+interface ReferenceState {
+  version: string | undefined;
+  agencies: Map<string, AgencyRef>;
+  byId: Map<string, AgencyRef>;
+  /** Active services and categories by agency id and code: what a new case may name. */
+  services: Map<string, ServiceRef>;
+  categories: Map<string, CategoryRef>;
+  /** Every service by id, retired ones too: what an older case names. */
+  servicesById: Map<string, ServiceRef>;
+  counties: Map<string, CountyRef>;
+}
+
+/** Moved whenever an administrator changes a service or category, so every process reloads. */
+export const REFERENCE_VERSION_KEY = 'reference_version';
+
 /**
  * The reference data every request needs (onboarded agencies, their catalogues, counties), held in
  * memory: it changes only by migration or administration, and reading it per request would double
- * the work of a submission.
+ * the work of a submission. An administrator's change reloads it here and, through
+ * `reference_version`, in every other process.
  */
 export class ReferenceCache {
-  private constructor(
-    private readonly agencies: Map<string, AgencyRef>,
-    private readonly byId: Map<string, AgencyRef>,
-    private readonly services: Map<string, ServiceRef>,
-    private readonly categories: Map<string, CategoryRef>,
-    private readonly counties: Map<string, CountyRef>,
-  ) {
-    this.servicesById = new Map([...services.values()].map((s) => [s.id, s]));
-  }
-
-  private readonly servicesById: Map<string, ServiceRef>;
+  private constructor(private state: ReferenceState) {}
 
   static async load(db: Db): Promise<ReferenceCache> {
-    const [agencies, services, categories, counties] = await Promise.all([
-      db
-        .selectFrom('agencies')
-        .select(['id', 'code', 'name', 'nameSw', 'kind', 'onboarded'])
-        .where('code', 'is not', null)
-        .execute(),
-      db
-        .selectFrom('services')
-        .select(['id', 'agencyId', 'code', 'name', 'nameSw'])
-        .where('code', 'is not', null)
-        .execute(),
-      db.selectFrom('categories').select(['id', 'agencyId', 'code', 'name', 'nameSw']).execute(),
-      db.selectFrom('counties').select(['code', 'isoCode', 'name', 'capital']).execute(),
-    ]);
-    // A county may be given by code (47, 047), ISO code (KE-47), name (Nairobi City) or the name
-    // people use, which is its capital's (Nairobi); spelling of "Elgeyo-Marakwet" etc. is forgiven.
-    const countyMap = new Map<string, CountyRef>();
-    for (const { capital, ...county } of counties) {
-      for (const key of [
-        county.code,
-        String(Number(county.code)),
-        county.isoCode,
-        county.name,
-        capital ?? '',
-      ]) {
-        if (key && !countyMap.has(countyKey(key))) countyMap.set(countyKey(key), county);
-      }
-    }
-    return new ReferenceCache(
-      new Map(agencies.map((a) => [a.code?.toUpperCase() ?? '', a])),
-      new Map(agencies.map((a) => [a.id, a])),
-      new Map(services.map((s) => [`${s.agencyId}/${s.code}`, { ...s, code: s.code ?? '' }])),
-      new Map(categories.map((c) => [`${c.agencyId}/${c.code}`, c])),
-      countyMap,
-    );
+    return new ReferenceCache(await loadState(db));
+  }
+
+  async reload(db: Db, options: { ifChanged?: boolean } = {}): Promise<void> {
+    if (options.ifChanged && (await readSetting(db, REFERENCE_VERSION_KEY)) === this.state.version) return;
+    this.state = await loadState(db);
   }
 
   agency(code: string): AgencyRef | undefined {
-    return this.agencies.get(code.toUpperCase());
+    return this.state.agencies.get(code.toUpperCase());
   }
 
   agencyById(id: string): AgencyRef | undefined {
-    return this.byId.get(id);
+    return this.state.byId.get(id);
   }
 
   requireAgency(code: string, field = 'agencyCode'): AgencyRef {
@@ -112,38 +90,38 @@ export class ReferenceCache {
   }
 
   service(agencyId: string, code: string): ServiceRef | undefined {
-    return this.services.get(`${agencyId}/${code}`);
+    return this.state.services.get(`${agencyId}/${code}`);
   }
 
   category(agencyId: string, code: string): CategoryRef | undefined {
-    return this.categories.get(`${agencyId}/${code}`);
+    return this.state.categories.get(`${agencyId}/${code}`);
   }
 
   county(input: string): CountyRef | undefined {
-    return this.counties.get(countyKey(input));
+    return this.state.counties.get(countyKey(input));
   }
 
   /** The agencies citizens can send a case to directly, by name. */
   onboardedAgencies(): AgencyRef[] {
-    return [...this.byId.values()]
+    return [...this.state.byId.values()]
       .filter((a) => a.onboarded && a.kind === 'agency')
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   servicesOf(agencyId: string): ServiceRef[] {
-    return [...this.services.values()]
+    return [...this.state.services.values()]
       .filter((s) => s.agencyId === agencyId)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The 47 counties in constitutional order. */
   countyList(): CountyRef[] {
-    const unique = new Map([...this.counties.values()].map((c) => [c.code, c]));
+    const unique = new Map([...this.state.counties.values()].map((c) => [c.code, c]));
     return [...unique.values()].sort((a, b) => a.code.localeCompare(b.code));
   }
 
   serviceById(id: string): ServiceRef | undefined {
-    return this.servicesById.get(id);
+    return this.state.servicesById.get(id);
   }
 
   requireCounty(input: string, problems: FieldProblem[], field = 'county'): CountyRef | undefined {
@@ -151,6 +129,52 @@ export class ReferenceCache {
     if (!county) problems.push({ field, problem: `"${input}" is not one of Kenya's 47 counties` });
     return county;
   }
+}
+
+async function loadState(db: Db): Promise<ReferenceState> {
+  const [version, agencies, services, categories, counties] = await Promise.all([
+    readSetting(db, REFERENCE_VERSION_KEY),
+    db
+      .selectFrom('agencies')
+      .select(['id', 'code', 'name', 'nameSw', 'kind', 'onboarded'])
+      .where('code', 'is not', null)
+      .execute(),
+    db
+      .selectFrom('services')
+      .select(['id', 'agencyId', 'code', 'name', 'nameSw', 'active'])
+      .where('code', 'is not', null)
+      .execute(),
+    db.selectFrom('categories').select(['id', 'agencyId', 'code', 'name', 'nameSw', 'active']).execute(),
+    db.selectFrom('counties').select(['code', 'isoCode', 'name', 'capital']).execute(),
+  ]);
+  // A county may be given by code (47, 047), ISO code (KE-47), name (Nairobi City) or the name
+  // people use, which is its capital's (Nairobi); spelling of "Elgeyo-Marakwet" etc. is forgiven.
+  const countyMap = new Map<string, CountyRef>();
+  for (const { capital, ...county } of counties) {
+    for (const key of [
+      county.code,
+      String(Number(county.code)),
+      county.isoCode,
+      county.name,
+      capital ?? '',
+    ]) {
+      if (key && !countyMap.has(countyKey(key))) countyMap.set(countyKey(key), county);
+    }
+  }
+  const serviceRefs = services.map(({ active, ...s }) => ({ active, ref: { ...s, code: s.code ?? '' } }));
+  return {
+    version,
+    agencies: new Map(agencies.map((a) => [a.code?.toUpperCase() ?? '', a])),
+    byId: new Map(agencies.map((a) => [a.id, a])),
+    services: new Map(
+      serviceRefs.filter((s) => s.active).map(({ ref }) => [`${ref.agencyId}/${ref.code}`, ref]),
+    ),
+    categories: new Map(
+      categories.filter((c) => c.active).map(({ active: _active, ...c }) => [`${c.agencyId}/${c.code}`, c]),
+    ),
+    servicesById: new Map(serviceRefs.map(({ ref }) => [ref.id, ref])),
+    counties: countyMap,
+  };
 }
 
 const countyKey = (text: string) =>

@@ -71,9 +71,12 @@ export class BusinessCalendar {
     return this.definition.id;
   }
 
-  /** The public holidays of a year, as local dates with their English names. */
-  holidays(year: number): Holiday[] {
-    return [...this.holidaysOf(year)].map(([date, name]) => ({ date, name }));
+  /** The public holidays of a year, as local dates with their names (English unless asked). */
+  holidays(year: number, language = 'en'): Holiday[] {
+    if (language === 'en') return [...this.holidaysOf(year)].map(([date, name]) => ({ date, name }));
+    return (this.holidaySource?.getHolidays(year, language) ?? [])
+      .filter((holiday) => holiday.type === 'public')
+      .map((holiday) => ({ date: holiday.date.slice(0, 10), name: holiday.name }));
   }
 
   /** The moment `durationMs` of working time after `start`. */

@@ -53,6 +53,23 @@ function assertAdministers(principal: Principal, agencyId: string | null): void 
   );
 }
 
+/** The calendar an agency keeps for itself, once it needs hours or closures of its own. */
+export const ownCalendarId = (agencyCode: string) => `agency-${agencyCode.toLowerCase()}`;
+
+/**
+ * A system administrator keeps every calendar; an agency administrator only their agency's own
+ * one (shared calendars, office hours say, would move other agencies' deadlines).
+ */
+function assertKeepsCalendar(deps: ManageDeps, principal: Principal, calendarId: string): void {
+  const role = roleOf(principal);
+  if (role === 'sysadmin') return;
+  const code = principal.agencyId ? deps.reference.agencyById(principal.agencyId)?.code : null;
+  if (role === 'agency_admin' && code && calendarId === ownCalendarId(code)) return;
+  throw forbidden(
+    'Only a system administrator may change a shared calendar; an agency administrator keeps their agency’s own',
+  );
+}
+
 async function record(trx: Db, principal: Principal, event: NewEvent, now: Date): Promise<void> {
   await appendEvents(trx, { id: 'system', caseId: null }, actorOf(principal), [event], now);
   await bumpSlaConfig(trx);
@@ -221,7 +238,7 @@ export function assertValidCalendar(calendar: CalendarDefinition): void {
 }
 
 export async function saveCalendar(deps: ManageDeps, principal: Principal, calendar: CalendarDefinition) {
-  assertAdministers(principal, null);
+  assertKeepsCalendar(deps, principal, calendar.id);
   assertValidCalendar(calendar);
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
@@ -257,7 +274,7 @@ export async function addClosure(
   calendarId: string,
   closure: { startsAt: Date; endsAt: Date; reason: string },
 ) {
-  assertAdministers(principal, null);
+  assertKeepsCalendar(deps, principal, calendarId);
   if (!deps.sla.calendarIds.has(calendarId)) throw notFound('The business calendar');
   if (closure.endsAt <= closure.startsAt) {
     throw new AppError('invalid_input', 'endsAt: a closure must end after it starts', [
@@ -297,6 +314,121 @@ export async function addClosure(
   });
   await deps.sla.reload(deps.db);
   return { id, calendarId, ...closure };
+}
+
+/** Takes a closure off its calendar again (a closure entered by mistake, a cancelled move). */
+export async function removeClosure(
+  deps: ManageDeps,
+  principal: Principal,
+  closureId: string,
+): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const closure = await trx
+      .selectFrom('calendarClosures')
+      .selectAll()
+      .where('id', '=', closureId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!closure) throw notFound('The closure');
+    assertKeepsCalendar(deps, principal, closure.calendarId);
+    await trx.deleteFrom('calendarClosures').where('id', '=', closureId).execute();
+    await record(
+      trx,
+      principal,
+      {
+        kind: 'sla.closure_removed',
+        public: false,
+        data: {
+          id: closure.id,
+          calendarId: closure.calendarId,
+          startsAt: closure.startsAt.toISOString(),
+          endsAt: closure.endsAt.toISOString(),
+          reason: closure.reason,
+        },
+      },
+      deps.now(),
+    );
+  });
+  await deps.sla.reload(deps.db);
+}
+
+/**
+ * Gives an agency a calendar of its own, starting as a copy of the one it works on (hours,
+ * holidays and the closures still to come), and puts the agency on it. Later changes to the shared
+ * calendar no longer reach it. Answers the own calendar's id; does nothing if it already has one.
+ */
+export async function makeOwnCalendar(deps: ManageDeps, principal: Principal, agencyCode: string) {
+  const agency = deps.reference.requireAgency(agencyCode);
+  assertAdministers(principal, agency.id);
+  const id = ownCalendarId(agencyCode);
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('agencies')
+      .select('calendarId')
+      .where('id', '=', agency.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (row.calendarId === id) return;
+    const kept = await trx
+      .selectFrom('businessCalendars')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    // An agency that once had its own calendar goes back to it as it was left.
+    const from = kept
+      ? null
+      : await trx
+          .selectFrom('businessCalendars')
+          .selectAll()
+          .where('id', '=', row.calendarId ?? 'office-hours')
+          .executeTakeFirstOrThrow();
+    if (from) {
+      await trx
+        .insertInto('businessCalendars')
+        .values({
+          ...from,
+          id,
+          name: agency.name,
+          nameSw: agency.nameSw ?? agency.name,
+          workingHours: JSON.stringify(from.workingHours),
+          updatedAt: now,
+        })
+        .execute();
+      const closures = await trx
+        .selectFrom('calendarClosures')
+        .select(['startsAt', 'endsAt', 'reason'])
+        .where('calendarId', '=', from.id)
+        .where('endsAt', '>', now)
+        .execute();
+      if (closures.length > 0) {
+        await trx
+          .insertInto('calendarClosures')
+          .values(
+            closures.map((c) => ({
+              id: timeOrderedUuid(),
+              calendarId: id,
+              ...c,
+              createdBy: userOf(principal),
+            })),
+          )
+          .execute();
+      }
+    }
+    await trx.updateTable('agencies').set({ calendarId: id }).where('id', '=', agency.id).execute();
+    await record(
+      trx,
+      principal,
+      {
+        kind: 'sla.agency_calendar_changed',
+        public: false,
+        data: { agencyCode: agency.code, calendarId: id, ...(from ? { copiedFrom: from.id } : {}) },
+      },
+      now,
+    );
+  });
+  await deps.sla.reload(deps.db);
+  return id;
 }
 
 /** Puts an agency on a calendar (the police on always-open, say). */

@@ -28,6 +28,7 @@ import { fieldOf, portalLanguage, readForm, sendPage } from '../portal-support.t
 import { refuseCrossSitePosts } from '../same-origin.ts';
 import { consoleAdminRoutes } from './console-admin.ts';
 import { consoleCaseRoutes } from './console-case.ts';
+import { consoleCatalogueRoutes } from './console-catalogue.ts';
 import { consoleDeskRoutes } from './console-desk.ts';
 import { bulkAbilities, consoleTeamRoutes } from './console-team.ts';
 import { sendAsset } from './portal.ts';
@@ -105,6 +106,7 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     consoleDeskRoutes(console, deps);
     consoleTeamRoutes(console, deps);
     consoleAdminRoutes(console, deps);
+    consoleCatalogueRoutes(console, deps);
   });
 }
 

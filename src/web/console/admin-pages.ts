@@ -32,7 +32,8 @@ ${problem}
   )}</select></div>`;
 }
 
-const page = (
+/** An administration page: back to the hub, its heading, a word on what was just done. */
+export const adminPage = (
   ctx: ConsoleContext,
   title: string,
   body: Html,
@@ -52,8 +53,8 @@ ${body}`,
 export function renderAdminHome(ctx: ConsoleContext, sysadmin: boolean, keepsRules: boolean): string {
   const t = ct(ctx.language);
   const links = sysadmin
-    ? ['users', 'templates', 'rules', 'agencies', 'keys', 'health']
-    : ['users', 'templates', 'profile', 'sla', ...(keepsRules ? ['rules'] : [])];
+    ? ['users', 'templates', 'rules', 'calendar', 'agencies', 'keys', 'health']
+    : ['users', 'templates', 'profile', 'catalogue', 'sla', 'calendar', ...(keepsRules ? ['rules'] : [])];
   const body = html`<ul class="hub">${links.map(
     (name) =>
       html`<li class="card"><a href="/console/admin/${name}"><strong>${t(`admin.${name}.title`)}</strong></a><br><span class="hint">${t(`admin.${name}.about`)}</span></li>`,
@@ -106,7 +107,7 @@ ${view.agencies ? selectField(ctx.language, { name: 'agencyCode', label: t('case
 ${textField(ctx.language, { name: 'password', label: t('admin.users.password'), hint: t('admin.users.password_hint'), value: undefined, type: 'password', maxlength: 200, errors, autocomplete: 'new-password' })}
 <button class="btn">${t('admin.users.create')}</button>
 </form></section>`;
-  return page(ctx, t('admin.users.title'), body, { errors, flash: view.flash });
+  return adminPage(ctx, t('admin.users.title'), body, { errors, flash: view.flash });
 }
 
 export interface TemplatesView {
@@ -151,7 +152,7 @@ ${textField(ctx.language, { name: 'bodySw', label: t('admin.templates.body_sw'),
 ${editing ? html`<div class="choice"><input type="checkbox" id="f-active" name="active" value="1" ${values.active ? html`checked` : ''}><label for="f-active">${t('admin.templates.in_use')}</label></div>` : ''}
 <button class="btn">${editing ? t('admin.save') : t('admin.templates.create')}</button>
 </form></section>`;
-  return page(ctx, t('admin.templates.title'), body, { errors, flash: view.flash });
+  return adminPage(ctx, t('admin.templates.title'), body, { errors, flash: view.flash });
 }
 
 export interface ProfileView {
@@ -190,7 +191,7 @@ ${selectField(ctx.language, { name: 'calendarId', label: t('admin.profile.calend
 <div class="choice"><input type="checkbox" id="f-showOfficerNames" name="showOfficerNames" value="1" ${values.showOfficerNames ? html`checked` : ''}><label for="f-showOfficerNames">${t('admin.profile.show_names')}</label></div>
 <button class="btn">${t('admin.save')}</button>
 </form>`;
-  return page(ctx, t('admin.profile.title'), body, { errors, flash: view.flash });
+  return adminPage(ctx, t('admin.profile.title'), body, { errors, flash: view.flash });
 }
 
 export interface SlaView {
@@ -239,7 +240,7 @@ ${textField(ctx.language, { name: 'warnAtPercent', label: t('admin.sla.warn'), v
     (r) =>
       html`<li><strong>${r.name}</strong>${r.enabled ? '' : html` (${t('admin.users.inactive')})`}: ${r.keywords.slice(0, 12).join(', ')}${r.priority ? html` → ${r.priority}` : ''}${r.sealed ? html` · ${t('case.sealed')}` : ''}</li>`,
   )}</ul>`;
-  return page(ctx, t('admin.sla.title'), body, { errors, flash: view.flash });
+  return adminPage(ctx, t('admin.sla.title'), body, { errors, flash: view.flash });
 }
 
 export interface KeysView {
@@ -281,7 +282,7 @@ ${selectField(ctx.language, { name: 'agencyCode', label: t('case.agency'), choic
 ${textField(ctx.language, { name: 'name', label: t('admin.keys.name'), hint: t('admin.keys.name_hint'), value: view.values?.name, maxlength: 80, errors })}
 <button class="btn">${t('admin.keys.create')}</button>
 </form></section>`;
-  return page(ctx, t('admin.keys.title'), body, { errors, flash: view.flash });
+  return adminPage(ctx, t('admin.keys.title'), body, { errors, flash: view.flash });
 }
 
 export function renderHealth(ctx: ConsoleContext, health: SystemHealth): string {
@@ -317,7 +318,7 @@ ${
         })
       : t('admin.health.check_never')
   } ${t('admin.health.open_now', { count: health.openCases })} <a href="/admin/sla">${t('admin.sla_dashboard')}</a></p>`;
-  return page(ctx, t('admin.health.title'), body);
+  return adminPage(ctx, t('admin.health.title'), body);
 }
 
 export function renderAgencies(
@@ -338,7 +339,7 @@ export function renderAgencies(
 <thead><tr><th scope="col">${t('case.agency')}</th><th scope="col">${t('admin.agencies.kind')}</th><th scope="col">${t('admin.agencies.staff')}</th><th scope="col">${t('team.open')}</th><th scope="col">${t('admin.profile.calendar')}</th></tr></thead>
 <tbody>${view.agencies.map((a) => html`<tr><th scope="row">${a.name} (${a.code})</th><td>${t(`admin.agencies.kinds.${a.kind}`)}</td><td>${a.staff}</td><td>${a.open}</td><td>${a.calendarId ?? 'office-hours'}</td></tr>`)}</tbody></table>
 <p class="hint">${t('admin.agencies.hint')}</p>`;
-  return page(ctx, t('admin.agencies.title'), body);
+  return adminPage(ctx, t('admin.agencies.title'), body);
 }
 
 export interface RulesView {
@@ -372,5 +373,5 @@ ${selectField(ctx.language, { name: 'priority', label: t('admin.rules.priority')
 <div class="choice"><input type="checkbox" id="f-sealed" name="sealed" value="1" ${values.sealed ? html`checked` : ''}><label for="f-sealed">${t('admin.rules.sealed')}</label></div>
 <button class="btn">${t('admin.rules.create')}</button>
 </form></section>`;
-  return page(ctx, t('admin.rules.title'), body, { errors, flash: view.flash });
+  return adminPage(ctx, t('admin.rules.title'), body, { errors, flash: view.flash });
 }

@@ -145,7 +145,7 @@ export function textField(
     label: string;
     value: string | undefined;
     hint?: string;
-    type?: 'text' | 'tel' | 'email' | 'search' | 'password';
+    type?: 'text' | 'tel' | 'email' | 'search' | 'password' | 'date';
     autocomplete?: string;
     inputmode?: string;
     maxlength?: number;
