@@ -11,11 +11,14 @@ export interface BenchSettings {
   slaCases: number;
   /** Open cases of one agency for the staff console's section; 0 skips it. */
   consoleCases: number;
+  /** Concurrent USSD sessions for the USSD section, on PostgreSQL and on PGlite; 0 skips it. */
+  ussdSessions: number;
   /**
    * 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), 'portal' only the citizen portal's
-   * (BENCH_ONLY=portal), 'console' only the staff console's (BENCH_ONLY=console), skipping the others.
+   * (BENCH_ONLY=portal), 'console' only the staff console's (BENCH_ONLY=console), 'ussd' only the
+   * USSD channel's (BENCH_ONLY=ussd), 'sms' only the SMS channel's (BENCH_ONLY=sms), skipping the others.
    */
-  only: 'sla' | 'portal' | 'console' | undefined;
+  only: 'sla' | 'portal' | 'console' | 'ussd' | 'sms' | undefined;
 }
 
 /** The environment asks for something impossible; the message lists every problem. */
@@ -45,6 +48,7 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     seedCases: int('BENCH_SEED_CASES', 20_000, 0, 10_000_000),
     slaCases: int('BENCH_SLA_CASES', 1_000_000, 0, 10_000_000),
     consoleCases: int('BENCH_CONSOLE_CASES', 100_000, 0, 10_000_000),
+    ussdSessions: int('BENCH_USSD_SESSIONS', 200, 0, 5000),
     only: undefined,
   };
   // Fewer than 10,000 would leave fewer than 100 due cases: too few to time a sweep by.
@@ -60,13 +64,19 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     );
   }
   const only = env.BENCH_ONLY?.trim();
-  if (only === 'sla' || only === 'portal' || only === 'console') settings.only = only;
-  else if (only) problems.push(`BENCH_ONLY can only be "sla", "portal" or "console" (got "${only}")`);
+  if (only === 'sla' || only === 'portal' || only === 'console' || only === 'ussd' || only === 'sms') {
+    settings.only = only;
+  } else if (only) {
+    problems.push(`BENCH_ONLY can only be "sla", "portal", "console", "ussd" or "sms" (got "${only}")`);
+  }
   if (settings.only === 'sla' && settings.slaCases === 0) {
     problems.push('BENCH_ONLY=sla with BENCH_SLA_CASES=0 leaves nothing to run');
   }
   if (settings.only === 'console' && settings.consoleCases === 0) {
     problems.push('BENCH_ONLY=console with BENCH_CONSOLE_CASES=0 leaves nothing to run');
+  }
+  if (settings.only === 'ussd' && settings.ussdSessions === 0) {
+    problems.push('BENCH_ONLY=ussd with BENCH_USSD_SESSIONS=0 leaves nothing to run');
   }
   if (problems.length > 0) {
     throw new SettingsError(

@@ -3,6 +3,8 @@
 export type Target =
   /** POSTs a fresh, varied submission body each time (see submissions.ts). */
   | { kind: 'submit'; url: string; path: string }
+  /** POSTs a fresh inbound SMS as Africa's Talking sends it, form-encoded (see sms-messages.ts). */
+  | { kind: 'sms'; url: string; path: string }
   /** GETs pathPrefix + a key drawn at random from keys. */
   | { kind: 'read'; url: string; pathPrefix: string; keys: string[] }
   /** The same request every time, as a browser sends it (the portal's pages and form posts). */
@@ -13,7 +15,13 @@ export type Target =
       path: string;
       headers: Record<string, string>;
       body?: string;
-    };
+    }
+  /**
+   * A USSD session per connection, posted hop by hop as Africa's Talking does: the first hop with
+   * an empty text and a new session id and caller, each next one with every input so far joined
+   * with "*"; after the last, a new session.
+   */
+  | { kind: 'ussd'; url: string; path: string; inputs: string[] };
 
 export interface LoadJob {
   target: Target;

@@ -14,7 +14,9 @@ import { benchPortal, formatPortal } from './portal.ts';
 import { failuresOf, formatTable, type Ratio, ratio, type ScenarioResult } from './report.ts';
 import { runLoad, stopLoad } from './run-load.ts';
 import { benchSla, formatSla } from './sla.ts';
+import { benchSms, formatSms } from './sms.ts';
 import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts';
+import { benchUssd, formatUssd } from './ussd.ts';
 
 /*
  * `npm run bench`: Baraza's submit and track endpoints against a bare Fastify + pg baseline doing
@@ -28,7 +30,10 @@ import { benchTriage, formatTriage, timeTriageInSubmissions } from './triage.ts'
  * track on the same server; BENCH_ONLY=portal runs it alone, on a fresh database of its own.
  * Last, the staff console's queue and case pages on a database of its own with
  * BENCH_CONSOLE_CASES open cases of one agency (bench/console.ts; 0 skips it, BENCH_ONLY=console
- * runs it alone).
+ * runs it alone). Then the USSD channel at BENCH_USSD_SESSIONS concurrent sessions, on PostgreSQL
+ * and on PGlite, each on a database of its own (bench/ussd.ts; 0 skips it, BENCH_ONLY=ussd runs it
+ * alone). Last, SMS inbound messages per second against the baseline insert, on PostgreSQL on a
+ * database of its own (bench/sms.ts; BENCH_ONLY=sms runs it alone).
  */
 
 const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
@@ -73,6 +78,8 @@ async function main(): Promise<number> {
   if (settings.only === 'sla') return runSlaOnly(settings, loadAtStart);
   if (settings.only === 'portal') return runPortalOnly(settings, loadAtStart);
   if (settings.only === 'console') return runConsoleOnly(settings, loadAtStart);
+  if (settings.only === 'ussd') return runUssdOnly(settings, loadAtStart);
+  if (settings.only === 'sms') return runSmsOnly(settings, loadAtStart);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -166,6 +173,10 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   const staffConsole =
     settings.consoleCases > 0 ? await benchConsole(settings, (step) => cleanups.push(step)) : null;
   if (staffConsole) failures.push(...staffConsole.failures);
+  const ussd = settings.ussdSessions > 0 ? await benchUssd(settings, (step) => cleanups.push(step)) : null;
+  if (ussd) failures.push(...ussd.failures);
+  const sms = await benchSms(settings, (step) => cleanups.push(step));
+  failures.push(...sms.failures);
 
   const scenarios = [baselineInsert, submit, baselineSelect, track];
   const ratios: Ratio[] = [
@@ -183,6 +194,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   console.log(`\n${formatTriage(triage)}`);
   if (sla) console.log(`\n${formatSla(sla)}`);
   if (staffConsole) console.log(`\n${formatConsole(staffConsole)}`);
+  if (ussd) console.log(`\n${formatUssd(ussd)}`);
+  console.log(`\n${formatSms(sms)}`);
   console.log(
     `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
       `baseline selected among ${baselineIds.length} rows`,
@@ -199,6 +212,8 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     triage,
     sla,
     console: staffConsole,
+    ussd,
+    sms,
     rssMb: rss,
     failures,
   });
@@ -263,6 +278,68 @@ async function runConsoleOnly(settings: BenchSettings, loadAtStart: number): Pro
     machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
     settings: { ...settings, adminUrl: redact(settings.adminUrl) },
     console: figures,
+    failures: figures.failures,
+  });
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  if (figures.failures.length > 0) {
+    console.error(`\nFAILED:\n${figures.failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The SMS channel's section alone (BENCH_ONLY=sms), with its own results file. */
+async function runSmsOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
+  let figures: Awaited<ReturnType<typeof benchSms>>;
+  try {
+    figures = await benchSms(settings, (step) => cleanups.push(step));
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachable)) throw error;
+    console.error(`PostgreSQL is not reachable: ${error.message}`);
+    return 1;
+  }
+  const admin = new pg.Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    ?.server_version;
+  await admin.end();
+  console.log(`\n${formatSms(figures)}`);
+  writeResults({
+    date: new Date().toISOString(),
+    machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
+    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
+    sms: figures,
+    failures: figures.failures,
+  });
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  if (figures.failures.length > 0) {
+    console.error(`\nFAILED:\n${figures.failures.map((f) => `  - ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The USSD channel's section alone (BENCH_ONLY=ussd), with its own results file. */
+async function runUssdOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
+  let figures: Awaited<ReturnType<typeof benchUssd>>;
+  try {
+    figures = await benchUssd(settings, (step) => cleanups.push(step));
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreachable)) throw error;
+    console.error(`PostgreSQL is not reachable: ${error.message}`);
+    return 1;
+  }
+  const admin = new pg.Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    ?.server_version;
+  await admin.end();
+  console.log(`\n${formatUssd(figures)}`);
+  writeResults({
+    date: new Date().toISOString(),
+    machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
+    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
+    ussd: figures,
     failures: figures.failures,
   });
   console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);

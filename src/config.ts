@@ -25,7 +25,12 @@ export interface Config {
    */
   trustProxyHops: number;
   /** Outgoing e-mail (referral letters); no e-mail is sent when smtpUrl is absent. */
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    /** The token the inbound-mail webhook must carry (?token=); without it the webhook is off. */
+    inboundToken: string | undefined;
+  };
   /** Where people outside reach Baraza, for links in letters and e-mails; no trailing slash. */
   publicUrl: string;
   /**
@@ -34,13 +39,41 @@ export interface Config {
    */
   workers: boolean;
   /** Which gateway sends SMS; `local` keeps them in memory (development and tests). */
-  sms: { provider: SmsProviderName };
+  sms: SmsConfig;
+  /**
+   * Africa's Talking's SMS callbacks (inbound messages, delivery reports). With a token set they
+   * must carry it (?token=...): the gateway signs nothing, and the sender's number it posts decides
+   * whose case status a STATUS message may read.
+   */
+  smsInbound: { callbackToken: string | undefined };
   /** How citizens reach Baraza from a phone, shown on the portal's pages. */
   portal: { ussdCode: string; smsNumber: string };
+  /**
+   * Africa's Talking's USSD callbacks. With a token set, they must carry it (?token=...) in the
+   * callback URL: the gateway signs nothing, and the caller's number it posts decides whose cases
+   * "My recent cases" lists.
+   */
+  ussd: { callbackToken: string | undefined };
 }
 
-export const SMS_PROVIDERS = ['local'] as const;
+export const SMS_PROVIDERS = ['local', 'africastalking'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+
+export type SmsConfig =
+  | { provider: 'local' }
+  | { provider: 'africastalking'; africastalking: AfricasTalkingSettings };
+
+/** An Africa's Talking account, for its bulk SMS API (channels/sms/africastalking-sms-provider.ts). */
+export interface AfricasTalkingSettings {
+  username: string;
+  apiKey: string;
+  /** The shortcode or alphanumeric sender id messages come from; the account's default when absent. */
+  senderId: string | undefined;
+  /** No trailing slash: https://api.africastalking.com, or the sandbox's. */
+  baseUrl: string;
+  /** How long one send may take before it counts as failed (and the outbox tries again later). */
+  timeoutMs: number;
+}
 
 export type RateLimit = { max: number; timeWindow: number } | false;
 
@@ -98,6 +131,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!(SMS_PROVIDERS as readonly string[]).includes(smsProvider)) {
     problems.push(`BARAZA_SMS_PROVIDER must be one of ${SMS_PROVIDERS.join(', ')} (got "${smsProvider}")`);
   }
+  const sms = smsConfig(env, smsProvider, problems, int);
+  const smsToken = env.BARAZA_SMS_TOKEN?.trim() || undefined;
+  if (smsToken !== undefined && !/^[A-Za-z0-9_-]{16,200}$/.test(smsToken)) {
+    // Not echoed: it is a secret.
+    problems.push('BARAZA_SMS_TOKEN must be 16 to 200 letters, digits, - or _');
+  }
   const ussdCode = env.BARAZA_USSD_CODE?.trim() || '*384*2020#';
   if (!/^\*\d+(\*\d+)*#$/.test(ussdCode)) {
     problems.push(
@@ -107,6 +146,17 @@ export function loadConfig(env: Env = process.env): Config {
   const smsNumber = env.BARAZA_SMS_NUMBER?.trim() || '20202';
   if (!/^\d{3,15}$/.test(smsNumber)) {
     problems.push(`BARAZA_SMS_NUMBER must be 3 to 15 digits, like 20202 (got "${smsNumber}")`);
+  }
+
+  const inboundToken = env.BARAZA_INBOUND_MAIL_TOKEN?.trim() || undefined;
+  if (inboundToken !== undefined && !/^[A-Za-z0-9_-]{16,200}$/.test(inboundToken)) {
+    problems.push('BARAZA_INBOUND_MAIL_TOKEN must be 16 to 200 letters, digits, - or _');
+  }
+
+  const ussdToken = env.BARAZA_USSD_TOKEN?.trim() || undefined;
+  if (ussdToken !== undefined && !/^[A-Za-z0-9_-]{16,200}$/.test(ussdToken)) {
+    // Not echoed: it is a secret.
+    problems.push('BARAZA_USSD_TOKEN must be 16 to 200 letters, digits, - or _');
   }
 
   const config: Config = {
@@ -129,13 +179,67 @@ export function loadConfig(env: Env = process.env): Config {
       login: perMinute(int('BARAZA_RATE_LOGIN_PER_MINUTE', 10, 0, 1_000_000)),
     },
     trustProxyHops: int('BARAZA_TRUST_PROXY_HOPS', 0, 0, 10),
-    mail: { smtpUrl, from: env.BARAZA_MAIL_FROM?.trim() || 'Baraza <no-reply@baraza.go.ke>' },
+    mail: {
+      smtpUrl,
+      from: env.BARAZA_MAIL_FROM?.trim() || 'Baraza <no-reply@baraza.go.ke>',
+      inboundToken,
+    },
     publicUrl,
-    sms: { provider: smsProvider as SmsProviderName },
+    sms,
+    smsInbound: { callbackToken: smsToken },
     portal: { ussdCode, smsNumber },
+    ussd: { callbackToken: ussdToken },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
 const perMinute = (max: number): RateLimit => (max === 0 ? false : { max, timeWindow: 60_000 });
+
+const AT_LIVE_URL = 'https://api.africastalking.com';
+const AT_SANDBOX_URL = 'https://api.sandbox.africastalking.com';
+
+/** The SMS gateway's settings; Africa's Talking needs its account, checked here rather than at the first send. */
+function smsConfig(
+  env: Env,
+  provider: string,
+  problems: string[],
+  int: (name: string, fallback: number, min: number, max: number) => number,
+): SmsConfig {
+  if (provider !== 'africastalking') return { provider: 'local' };
+  const username = env.BARAZA_AT_USERNAME?.trim() ?? '';
+  if (username === '') {
+    problems.push(
+      'BARAZA_AT_USERNAME is needed with BARAZA_SMS_PROVIDER=africastalking (your app\'s username, or "sandbox")',
+    );
+  } else if (!/^[A-Za-z0-9_.-]{1,64}$/.test(username)) {
+    problems.push(`BARAZA_AT_USERNAME must be letters, digits, _ . or - (got "${username}")`);
+  }
+  const apiKey = env.BARAZA_AT_API_KEY?.trim() ?? '';
+  if (apiKey === '') {
+    problems.push('BARAZA_AT_API_KEY is needed with BARAZA_SMS_PROVIDER=africastalking (Settings > API Key)');
+  } else if (!/^[!-~]{16,256}$/.test(apiKey)) {
+    // Not echoed: it is a secret.
+    problems.push('BARAZA_AT_API_KEY must be 16 to 256 printable characters without spaces');
+  }
+  const senderId = env.BARAZA_AT_SENDER_ID?.trim() || undefined;
+  if (senderId !== undefined && !/^(?:\d{3,15}|[A-Za-z0-9][A-Za-z0-9 _.-]{0,10})$/.test(senderId)) {
+    problems.push(
+      `BARAZA_AT_SENDER_ID must be a shortcode (3 to 15 digits) or a sender name of at most 11 letters and digits (got "${senderId}")`,
+    );
+  }
+  const baseUrl = (
+    env.BARAZA_AT_BASE_URL?.trim() || (username === 'sandbox' ? AT_SANDBOX_URL : AT_LIVE_URL)
+  ).replace(/\/+$/, '');
+  // The API key travels in a header: in the clear only to a test server on this machine.
+  if (
+    !/^https:\/\/[^/\s]+/.test(baseUrl) &&
+    !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(baseUrl)
+  ) {
+    problems.push(
+      `BARAZA_AT_BASE_URL must start with https:// (http:// only to 127.0.0.1 or localhost; got "${baseUrl}")`,
+    );
+  }
+  const timeoutMs = int('BARAZA_AT_TIMEOUT_MS', 10_000, 100, 60_000);
+  return { provider: 'africastalking', africastalking: { username, apiKey, senderId, baseUrl, timeoutMs } };
+}

@@ -29,7 +29,7 @@ test('the USSD code, SMS number and SMS gateway can be set, and every wrong one 
   const problems = problemsOf({
     BARAZA_USSD_CODE: '384*2020',
     BARAZA_SMS_NUMBER: '20 20',
-    BARAZA_SMS_PROVIDER: 'africastalking',
+    BARAZA_SMS_PROVIDER: 'carrier-pigeon',
   });
   assert.equal(problems.length, 3, problems.join('\n'));
   assert.match(problems.join('\n'), /BARAZA_USSD_CODE must look like \*384\*2020#/);

@@ -64,6 +64,7 @@ const NUMBERS: Record<string, string> = {
   'admin-health': '12',
   'admin-catalogue': '13',
   'admin-calendar': '14',
+  'admin-outbox': '15',
 };
 
 /** The supervisor, the agency's administrator and the system administrator who sign in too. */
@@ -450,6 +451,8 @@ async function walk(browser: Browser, origin: string, language: Language, refere
   const opsTab = await signInAs(SYSADMIN, true);
   await navigate(opsTab.tab, () => opsTab.tab.goto(`${origin}/console/admin/health`));
   await shoot('admin-health', opsTab.tab, opsTab.watch);
+  await navigate(opsTab.tab, () => opsTab.tab.goto(`${origin}/console/admin/outbox`));
+  await shoot('admin-outbox', opsTab.tab, opsTab.watch);
   await opsTab.other.close();
 }
 

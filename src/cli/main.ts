@@ -9,6 +9,7 @@ import { STAFF_ROLES } from '../db/schema.ts';
 import { sendAdminCommand } from './admin-socket.ts';
 import { COMMANDS } from './commands.ts';
 import { evaluateCommand, modelFrom, predictCommand, trainCommand } from './triage-commands.ts';
+import { ussdCommand } from './ussd-command.ts';
 
 /*
  * `npx baraza ...`: administration from the server's shell, on PostgreSQL or PGlite, with the
@@ -171,6 +172,29 @@ sla
   .description('list the public holidays each business calendar observes')
   .option('--year <year>', 'the year (this year by default)', wholeNumber)
   .action((options: { year?: number }) => run('sla-holidays', options));
+
+program
+  .command('ussd')
+  .description(
+    "dial Baraza's USSD menu over HTTP as Africa's Talking does, answering from the keyboard (demos, training)",
+  )
+  .requiredOption('--phone <number>', 'the caller, E.164, e.g. +254711000111')
+  .option('--url <url>', 'where Baraza listens (default http://127.0.0.1:$PORT)')
+  .option('--code <code>', 'the USSD code dialled (default BARAZA_USSD_CODE)')
+  .option('--network <code>', 'MCC and MNC of the network', '63902')
+  .action(async (options: { phone: string; url?: string; code?: string; network: string }) => {
+    const config = loadConfig();
+    process.exitCode = await ussdCommand(
+      {
+        baseUrl: options.url ?? `http://127.0.0.1:${config.port}`,
+        phoneNumber: options.phone,
+        serviceCode: options.code ?? config.portal.ussdCode,
+        networkCode: options.network,
+        token: config.ussd.callbackToken,
+      },
+      { input: process.stdin, output: process.stdout },
+    );
+  });
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);

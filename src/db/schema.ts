@@ -35,6 +35,19 @@ export interface Database {
   calls: CallTable;
   responseTemplates: ResponseTemplateTable;
   savedViews: { id: string; userId: string; name: string; query: string; createdAt: Timestamp };
+  messageOptOuts: MessageOptOutTable;
+  inboundEmails: {
+    messageId: string;
+    fromAddress: string;
+    subject: string;
+    outcome: 'case_created' | 'case_answered' | null;
+    caseId: string | null;
+    receivedAt: Timestamp;
+  };
+  inboundSms: InboundSmsTable;
+  ussdSessions: UssdSessionTable;
+  ussdCallers: { phone: string; language: Language; updatedAt: Timestamp };
+  ussdSessionEvents: UssdSessionEventTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -430,7 +443,7 @@ export interface OutboundMessageTable {
   caseId: string | null;
   purpose: string;
   dedupeKey: string;
-  status: Generated<'queued' | 'sent' | 'failed'>;
+  status: Generated<'queued' | 'sent' | 'failed' | 'skipped'>;
   provider: string | null;
   providerMessageId: string | null;
   error: string | null;
@@ -438,6 +451,20 @@ export interface OutboundMessageTable {
   nextAttemptAt: Timestamp;
   createdAt: Timestamp;
   sentAt: Timestamp | null;
+  /** The case event a notification tells of. */
+  eventSeq: number | null;
+  language: Language | null;
+  /** The SMS gateway's last delivery report: Success, Failed, Rejected, ... */
+  deliveryStatus: string | null;
+  deliveryFailure: string | null;
+  deliveredAt: Timestamp | null;
+}
+
+/** Addresses that asked to hear nothing more on a channel (STOP by SMS). */
+export interface MessageOptOutTable {
+  channel: OutboundChannel;
+  recipient: string;
+  createdAt: Timestamp;
 }
 
 export const CALL_OUTCOMES = [
@@ -473,4 +500,69 @@ export interface ResponseTemplateTable {
   createdBy: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+}
+
+/** A USSD session with the gateway (channels/ussd): the last hop's input path and the menu state after it. */
+export interface UssdSessionTable {
+  sessionId: string;
+  phone: string;
+  serviceCode: string;
+  networkCode: string | null;
+  text: string;
+  /** The menu state (channels/ussd/ussd-state.ts), as JSON. */
+  state: ColumnType<unknown, string, string>;
+  hops: Generated<number>;
+  resumable: Generated<boolean>;
+  caseId: string | null;
+  endedAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** The gateway's notification that a USSD session ended, as it sent it. */
+export interface UssdSessionEventTable {
+  sessionId: string;
+  phone: string | null;
+  serviceCode: string | null;
+  networkCode: string | null;
+  status: string | null;
+  cost: string | null;
+  durationMs: number | null;
+  hopsCount: number | null;
+  input: string | null;
+  lastAppResponse: string | null;
+  errorMessage: string | null;
+  gatewayDate: string | null;
+  receivedAt: Timestamp;
+}
+
+export const INBOUND_SMS_OUTCOMES = [
+  'case_created',
+  'case_answered',
+  'status',
+  'help',
+  'opted_out',
+  'opted_in',
+  'info',
+  'too_long',
+  'ignored',
+] as const;
+export type InboundSmsOutcome = (typeof INBOUND_SMS_OUTCOMES)[number];
+
+/** A message the SMS gateway delivered, once per gateway id (channels/sms/answer-sms.ts). */
+export interface InboundSmsTable {
+  id: string;
+  sender: string;
+  recipient: string;
+  text: string;
+  gatewayDate: string | null;
+  linkId: string | null;
+  networkCode: string | null;
+  /** Null while a handler is at it. */
+  outcome: InboundSmsOutcome | null;
+  caseId: string | null;
+  replyMessageId: string | null;
+  receivedAt: Timestamp;
+  claimedAt: Timestamp;
+  handledAt: Timestamp | null;
 }

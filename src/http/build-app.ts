@@ -5,6 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { InformationSource } from '../channels/ussd/information-source.ts';
 import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
 import type { Messenger } from '../core/messages/messenger.ts';
@@ -22,14 +23,17 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { duplicateRoutes } from './routes/duplicates.ts';
+import { emailInboundRoutes } from './routes/email-inbound.ts';
 import { healthRoutes } from './routes/health.ts';
 import { portalRoutes, sendNotFoundPage } from './routes/portal.ts';
 import { publicCaseRoutes } from './routes/public-cases.ts';
 import { referralRoutes } from './routes/referrals.ts';
 import { slaRoutes } from './routes/sla.ts';
 import { slaDashboardRoutes } from './routes/sla-dashboard.ts';
+import { smsRoutes } from './routes/sms.ts';
 import { staffCaseRoutes } from './routes/staff-cases.ts';
 import { triageAdminRoutes } from './routes/triage-admin.ts';
+import { ussdRoutes } from './routes/ussd.ts';
 import { installValidation, refuseNulCharacters } from './validation.ts';
 
 export type App = FastifyInstance<
@@ -54,6 +58,8 @@ export interface AppDeps {
   directory: DirectoryIndex;
   /** Messages to citizens (SMS, e-mail): queued with the change that calls for them, then delivered. */
   messenger: Messenger;
+  /** Answers for the USSD menu's "Information"; the knowledge base will give them (none until then). */
+  information?: InformationSource | undefined;
   now: () => Date;
   policy: { idleMinutes: number; maxHours: number; maxFailures: number; lockMinutes: number };
   reopenWindowDays: number;
@@ -136,6 +142,9 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
   slaDashboardRoutes(app, deps, deps.guards);
   await portalRoutes(app, deps);
   await consoleRoutes(app, deps);
+  await ussdRoutes(app, deps);
+  await smsRoutes(app, deps);
+  emailInboundRoutes(app, deps);
   await app.ready();
   return app;
 }

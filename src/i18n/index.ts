@@ -5,15 +5,20 @@ import consoleSw from './console-sw.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 import portalEn from './portal-en.json' with { type: 'json' };
 import portalSw from './portal-sw.json' with { type: 'json' };
+import smsEn from './sms-en.json' with { type: 'json' };
+import smsSw from './sms-sw.json' with { type: 'json' };
 import sw from './sw.json' with { type: 'json' };
+import ussdEn from './ussd-en.json' with { type: 'json' };
+import ussdSw from './ussd-sw.json' with { type: 'json' };
 
 const i18n = createInstance();
 // initImmediate false: the catalogues are in memory, so init completes before this module returns.
 await i18n.init({
-  // The portal's and the console's words live in their own catalogues, under "portal" and "console".
+  // The portal's, the console's, the USSD menu's and the SMS channel's words live in their own
+  // catalogues, under "portal", "console", "ussd" and "sms".
   resources: {
-    en: { translation: { ...en, portal: portalEn, console: consoleEn } },
-    sw: { translation: { ...sw, portal: portalSw, console: consoleSw } },
+    en: { translation: { ...en, portal: portalEn, console: consoleEn, ussd: ussdEn, sms: smsEn } },
+    sw: { translation: { ...sw, portal: portalSw, console: consoleSw, ussd: ussdSw, sms: smsSw } },
   },
   lng: 'en',
   fallbackLng: 'en',

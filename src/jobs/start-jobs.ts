@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { v5 as uuidV5 } from 'uuid';
+import { removeOldUssdRecords } from '../channels/ussd/ussd-sessions.ts';
 import { removeAbandonedUploads } from '../core/attachments/read-upload.ts';
 import type { Messenger } from '../core/messages/messenger.ts';
 import { actOnDueClocks } from '../core/sla/act-on-due-clocks.ts';
@@ -16,7 +17,8 @@ import type { DatabaseHandle } from '../db/open-database.ts';
  * - sla-check, every ten minutes: the "nothing falls through" check and its repairs;
  * - message-retry, every minute: delivers the outbox's messages that are due (a first send that
  *   failed, or one whose sender died), each claimed atomically; its back-off is MESSAGE_RETRY;
- * - uploads-cleanup, every hour: removes files uploaded to a form that was never sent (a day old).
+ * - uploads-cleanup, every hour: removes files uploaded to a form that was never sent (a day old);
+ * - ussd-cleanup, every hour: removes USSD sessions a day old and gateway notifications 90 days old.
  */
 
 export const QUEUES = {
@@ -25,6 +27,7 @@ export const QUEUES = {
   check: 'sla-check',
   messages: 'message-retry',
   uploads: 'uploads-cleanup',
+  ussd: 'ussd-cleanup',
 } as const;
 
 /** Retries, for every queue: a job that fails (the database restarting, say) is tried again. */
@@ -76,6 +79,7 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
   await boss.schedule(QUEUES.sweep, '* * * * *', {}, { tz: 'Africa/Nairobi' });
   await boss.schedule(QUEUES.check, '*/10 * * * *', {}, { tz: 'Africa/Nairobi' });
   await boss.schedule(QUEUES.uploads, '17 * * * *', {}, { tz: 'Africa/Nairobi' });
+  await boss.schedule(QUEUES.ussd, '23 * * * *', {}, { tz: 'Africa/Nairobi' });
   if (deps.messenger) await boss.schedule(QUEUES.messages, '* * * * *', {}, { tz: 'Africa/Nairobi' });
 
   const enqueue = async (cases: DueCase[]) => {
@@ -121,6 +125,14 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
     await boss.work(QUEUES.uploads, polling, async () => {
       const removed = await removeAbandonedUploads(deps.db, deps.now());
       if (removed > 0) deps.log.info(`uploads: ${removed} files of forms never sent removed`);
+    });
+    await boss.work(QUEUES.ussd, polling, async () => {
+      const removed = await removeOldUssdRecords(deps.db, deps.now());
+      if (removed.sessions + removed.events > 0) {
+        deps.log.info(
+          `ussd: ${removed.sessions} old sessions and ${removed.events} old notifications removed`,
+        );
+      }
     });
     const messenger = deps.messenger;
     if (messenger) {

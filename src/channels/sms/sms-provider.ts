@@ -1,5 +1,5 @@
 /**
- * The edge to an SMS gateway (the local one now, Africa's Talking later). A provider never throws
+ * The edge to an SMS gateway (the local one, or Africa's Talking). A provider never throws
  * for a message it could not send: it says why, and the outbox (core/messages) decides whether to
  * try again. `to` is in E.164; `text` is what the citizen reads, already in their language.
  */
@@ -9,4 +9,6 @@ export interface SmsProvider {
   send(to: string, text: string): Promise<SmsResult>;
 }
 
-export type SmsResult = { sent: true; providerMessageId: string } | { sent: false; error: string };
+export type SmsResult =
+  /** `providerMessageId` is what the gateway's delivery reports will name the message by. */
+  { sent: true; providerMessageId: string; cost?: string | undefined } | { sent: false; error: string };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/open-database.ts';
 import type { CaseRow, CaseTable } from '../../db/schema.ts';
 import { notFound } from '../errors.ts';
 import { type Actor, appendEvents, type NewEvent } from '../events/append-events.ts';
+import { noticesFor, queueCitizenNotices } from '../messages/notify-citizen.ts';
 import type { CaseSnapshot } from '../sla/plan-clocks.ts';
 import type { SlaService } from '../sla/sla-service.ts';
 
@@ -22,7 +23,7 @@ export interface MutateDeps {
 /**
  * The one way a case changes: lock the row, let `decide` check the rules and say what changes,
  * then move the case's SLA clocks for the change, and write the change, the clocks and the events
- * in the same transaction. Locking the case first means two officers acting at once are applied
+ * in the same transaction, with the citizen's notices of it in the outbox. Locking the case first means two officers acting at once are applied
  * one after the other, each seeing the other's result.
  */
 export async function mutateCase<T>(
@@ -66,6 +67,17 @@ export async function mutateCase<T>(
         .execute();
     }
     const seqs = await appendEvents(trx, { id: kase.id, caseId: kase.id }, actor, mutation.events, now);
+    // What the citizen hears of the change is queued with it: told once if it happened, never if not.
+    const notices = noticesFor(mutation.events, seqs);
+    if (notices.length > 0) {
+      const after = { ...kase, ...changes } as CaseRow;
+      const agency = await trx
+        .selectFrom('agencies')
+        .select(['name', 'nameSw'])
+        .where('id', '=', after.agencyId)
+        .executeTakeFirstOrThrow();
+      await queueCitizenNotices(trx, notices, { kase: after, agency, actor, now });
+    }
     await mutation.afterAppend?.(trx, seqs);
     return mutation.result;
   });

@@ -59,6 +59,8 @@ export interface SubmittedCase {
   priority: Priority;
   anonymous: boolean;
   agency: AgencyRef;
+  /** The citizen's choice, else the language triage read in the text: what to answer in. */
+  language: Language;
   createdAt: Date;
   /** When the agency must have resolved it, by the SLA policy. */
   resolveBy: Date | null;
@@ -255,6 +257,7 @@ export async function submitCase(
         priority: decision.priority.value,
         anonymous,
         agency: owner,
+        language,
         createdAt,
         resolveBy: sla.clocks.find((c) => c.clock === 'resolve')?.dueAt ?? null,
         replayed: false,
@@ -300,6 +303,7 @@ export async function findByIdempotencyKey(
       'priority',
       'agencyId',
       'citizenId',
+      'language',
       'createdAt',
       'idempotencyFingerprint',
     ])
@@ -328,6 +332,7 @@ export async function findByIdempotencyKey(
     priority: earlier.priority,
     anonymous: earlier.citizenId === null,
     agency,
+    language: earlier.language,
     createdAt: earlier.createdAt,
     resolveBy: resolve?.dueAt ?? null,
     replayed: true,

@@ -16,7 +16,10 @@ export type MailResult = { sent: true; messageId: string } | { sent: false; erro
  * went), and the error is kept short and free of the server's credentials. Timeouts are bounded
  * because the sender may be a request someone is waiting on.
  */
-export async function sendMail(config: Config['mail'], message: MailMessage): Promise<MailResult> {
+/** Where mail goes out: the SMTP server and the sender's address. */
+export type MailServer = Pick<Config['mail'], 'smtpUrl' | 'from'>;
+
+export async function sendMail(config: MailServer, message: MailMessage): Promise<MailResult> {
   if (!config.smtpUrl) return { sent: false, error: 'no mail server is configured (BARAZA_SMTP_URL)' };
   // Query parameters in the URL (?connectionTimeout=...) override these defaults.
   const transport = createTransport({

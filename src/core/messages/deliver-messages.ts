@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
+import { mailHtml } from '../../channels/email/mail-html.ts';
 import type { SmsProvider, SmsResult } from '../../channels/sms/sms-provider.ts';
-import type { Config } from '../../config.ts';
 import type { Db } from '../../db/open-database.ts';
-import type { OutboundChannel } from '../../db/schema.ts';
-import { sendMail } from '../mail/send-mail.ts';
+import type { Language, OutboundChannel } from '../../db/schema.ts';
+import { type MailServer, sendMail } from '../mail/send-mail.ts';
+import { isOptedOut } from './opt-outs.ts';
 
 /** The outbox's retry policy, in one place. */
 export const MESSAGE_RETRY = {
@@ -22,11 +23,11 @@ export interface DeliverDeps {
   db: Db;
   now: () => Date;
   sms: SmsProvider;
-  mail: Config['mail'];
+  mail: MailServer;
 }
 
 /** What became of one delivery: `not_claimed` when it was not due (sent, failed, or being sent). */
-export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'not_claimed';
+export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'skipped' | 'not_claimed';
 
 /** A PIN or a sign-in code is not kept once the message is done with (see queue-message.ts). */
 const forgottenIfSecret = sql<string>`CASE WHEN secret THEN '' ELSE body END`;
@@ -51,9 +52,21 @@ export async function deliverMessage(deps: DeliverDeps, id: string): Promise<Del
     .where('id', '=', id)
     .where('status', '=', 'queued')
     .where('nextAttemptAt', '<=', now)
-    .returning(['channel', 'recipient', 'subject', 'body', 'attempts'])
+    .returning(['channel', 'recipient', 'subject', 'body', 'attempts', 'purpose', 'language'])
     .executeTakeFirst();
   if (!claimed) return 'not_claimed';
+  // A citizen who opted out after a notice was queued does not get it (what they asked for, they do).
+  if (
+    claimed.purpose.startsWith('notice_') &&
+    (await isOptedOut(deps.db, claimed.channel, claimed.recipient))
+  ) {
+    await deps.db
+      .updateTable('outboundMessages')
+      .set({ status: 'skipped', error: `the citizen opted out of ${claimed.channel}` })
+      .where('id', '=', id)
+      .execute();
+    return 'skipped';
+  }
 
   const { provider, result } = await send(deps, claimed);
   if (result.sent) {
@@ -96,6 +109,7 @@ export interface DeliverySweep {
   sent: number;
   retrying: number;
   failed: number;
+  skipped: number;
 }
 
 /** The sweep: every queued message that is due, oldest due first, each claimed as above. */
@@ -108,7 +122,7 @@ export async function deliverQueuedMessages(deps: DeliverDeps, limit = 100): Pro
     .orderBy('nextAttemptAt')
     .limit(limit)
     .execute();
-  const sweep: DeliverySweep = { sent: 0, retrying: 0, failed: 0 };
+  const sweep: DeliverySweep = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   for (const { id } of due) {
     const outcome = await deliverMessage(deps, id);
     if (outcome !== 'not_claimed') sweep[outcome] += 1;
@@ -118,13 +132,21 @@ export async function deliverQueuedMessages(deps: DeliverDeps, limit = 100): Pro
 
 async function send(
   deps: DeliverDeps,
-  message: { channel: OutboundChannel; recipient: string; subject: string | null; body: string },
+  message: {
+    channel: OutboundChannel;
+    recipient: string;
+    subject: string | null;
+    body: string;
+    language: Language | null;
+  },
 ): Promise<{ provider: string; result: SmsResult }> {
   if (message.channel === 'email') {
+    const subject = message.subject ?? '';
     const mail = await sendMail(deps.mail, {
       to: message.recipient,
-      subject: message.subject ?? '',
+      subject,
       text: message.body,
+      html: mailHtml(subject, message.body, message.language),
     });
     return {
       provider: 'smtp',

@@ -1,6 +1,6 @@
 import type { SmsProvider } from '../../channels/sms/sms-provider.ts';
-import type { Config } from '../../config.ts';
 import type { Db } from '../../db/open-database.ts';
+import type { MailServer } from '../mail/send-mail.ts';
 import {
   type DeliveryOutcome,
   type DeliverySweep,
@@ -20,7 +20,7 @@ export interface Messenger {
 
 export function createMessenger(deps: {
   db: Db;
-  config: Pick<Config, 'mail'>;
+  config: { mail: MailServer };
   sms: SmsProvider;
   now: () => Date;
 }): Messenger {

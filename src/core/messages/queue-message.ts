@@ -1,6 +1,6 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
-import type { OutboundChannel } from '../../db/schema.ts';
+import type { Language, OutboundChannel } from '../../db/schema.ts';
 
 export interface OutboundMessage {
   channel: OutboundChannel;
@@ -12,6 +12,9 @@ export interface OutboundMessage {
   /** It carries a PIN or a sign-in code: its words are not kept once it has gone or been given up on. */
   secret?: boolean;
   caseId?: string | undefined;
+  /** The case event a notification tells of. */
+  eventSeq?: number | undefined;
+  language?: Language | undefined;
   /** What the message is for ('sign_in_code', ...), for operators reading the outbox. */
   purpose: string;
   /** One message per key, ever: derive it from what the message is about, never from the clock. */
@@ -34,6 +37,8 @@ export async function queueMessage(db: Db, message: OutboundMessage & { now: Dat
       body: message.body,
       secret: message.secret ?? false,
       caseId: message.caseId ?? null,
+      eventSeq: message.eventSeq ?? null,
+      language: message.language ?? null,
       purpose: message.purpose,
       dedupeKey: message.dedupeKey,
       nextAttemptAt: message.now,

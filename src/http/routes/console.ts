@@ -30,7 +30,9 @@ import { consoleAdminRoutes } from './console-admin.ts';
 import { consoleCaseRoutes } from './console-case.ts';
 import { consoleCatalogueRoutes } from './console-catalogue.ts';
 import { consoleDeskRoutes } from './console-desk.ts';
+import { consoleOutboxRoutes } from './console-outbox.ts';
 import { bulkAbilities, consoleTeamRoutes } from './console-team.ts';
+import { consoleUssdRoutes } from './console-ussd.ts';
 import { sendAsset } from './portal.ts';
 
 /**
@@ -107,6 +109,8 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     consoleTeamRoutes(console, deps);
     consoleAdminRoutes(console, deps);
     consoleCatalogueRoutes(console, deps);
+    consoleOutboxRoutes(console, deps);
+    consoleUssdRoutes(console, deps, app);
   });
 }
 

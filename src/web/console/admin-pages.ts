@@ -53,7 +53,7 @@ ${body}`,
 export function renderAdminHome(ctx: ConsoleContext, sysadmin: boolean, keepsRules: boolean): string {
   const t = ct(ctx.language);
   const links = sysadmin
-    ? ['users', 'templates', 'rules', 'calendar', 'agencies', 'keys', 'health']
+    ? ['users', 'templates', 'rules', 'calendar', 'agencies', 'keys', 'health', 'outbox']
     : ['users', 'templates', 'profile', 'catalogue', 'sla', 'calendar', ...(keepsRules ? ['rules'] : [])];
   const body = html`<ul class="hub">${links.map(
     (name) =>
