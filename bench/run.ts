@@ -77,9 +77,10 @@ async function main(): Promise<number> {
   }
   if (settings.only === 'sla') return runSlaOnly(settings, loadAtStart);
   if (settings.only === 'portal') return runPortalOnly(settings, loadAtStart);
-  if (settings.only === 'console') return runConsoleOnly(settings, loadAtStart);
-  if (settings.only === 'ussd') return runUssdOnly(settings, loadAtStart);
-  if (settings.only === 'sms') return runSmsOnly(settings, loadAtStart);
+  if (settings.only === 'console')
+    return runSectionOnly('console', settings, loadAtStart, benchConsole, formatConsole);
+  if (settings.only === 'ussd') return runSectionOnly('ussd', settings, loadAtStart, benchUssd, formatUssd);
+  if (settings.only === 'sms') return runSectionOnly('sms', settings, loadAtStart, benchSms, formatSms);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -257,11 +258,20 @@ async function runSlaOnly(settings: BenchSettings, loadAtStart: number): Promise
   return 0;
 }
 
-/** The staff console's section alone (BENCH_ONLY=console), with its own results file. */
-async function runConsoleOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
-  let figures: Awaited<ReturnType<typeof benchConsole>>;
+/**
+ * One section alone (BENCH_ONLY=console, sms or ussd), against its own database, with its own
+ * results file: run it, print it, write it, and fail on what it says failed.
+ */
+async function runSectionOnly<F extends { failures: string[] }>(
+  key: 'console' | 'sms' | 'ussd',
+  settings: BenchSettings,
+  loadAtStart: number,
+  bench: (settings: BenchSettings, defer: (cleanup: () => Promise<unknown>) => void) => Promise<F>,
+  format: (figures: F) => string,
+): Promise<number> {
+  let figures: F;
   try {
-    figures = await benchConsole(settings, (step) => cleanups.push(step));
+    figures = await bench(settings, (step) => cleanups.push(step));
   } catch (error) {
     if (!(error instanceof DatabaseUnreachable)) throw error;
     console.error(`PostgreSQL is not reachable: ${error.message}`);
@@ -272,74 +282,12 @@ async function runConsoleOnly(settings: BenchSettings, loadAtStart: number): Pro
   const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
     ?.server_version;
   await admin.end();
-  console.log(`\n${formatConsole(figures)}`);
+  console.log(`\n${format(figures)}`);
   writeResults({
     date: new Date().toISOString(),
     machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
     settings: { ...settings, adminUrl: redact(settings.adminUrl) },
-    console: figures,
-    failures: figures.failures,
-  });
-  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
-  if (figures.failures.length > 0) {
-    console.error(`\nFAILED:\n${figures.failures.map((f) => `  - ${f}`).join('\n')}`);
-    return 1;
-  }
-  return 0;
-}
-
-/** The SMS channel's section alone (BENCH_ONLY=sms), with its own results file. */
-async function runSmsOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
-  let figures: Awaited<ReturnType<typeof benchSms>>;
-  try {
-    figures = await benchSms(settings, (step) => cleanups.push(step));
-  } catch (error) {
-    if (!(error instanceof DatabaseUnreachable)) throw error;
-    console.error(`PostgreSQL is not reachable: ${error.message}`);
-    return 1;
-  }
-  const admin = new pg.Client({ connectionString: settings.adminUrl });
-  await admin.connect();
-  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
-    ?.server_version;
-  await admin.end();
-  console.log(`\n${formatSms(figures)}`);
-  writeResults({
-    date: new Date().toISOString(),
-    machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
-    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
-    sms: figures,
-    failures: figures.failures,
-  });
-  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
-  if (figures.failures.length > 0) {
-    console.error(`\nFAILED:\n${figures.failures.map((f) => `  - ${f}`).join('\n')}`);
-    return 1;
-  }
-  return 0;
-}
-
-/** The USSD channel's section alone (BENCH_ONLY=ussd), with its own results file. */
-async function runUssdOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
-  let figures: Awaited<ReturnType<typeof benchUssd>>;
-  try {
-    figures = await benchUssd(settings, (step) => cleanups.push(step));
-  } catch (error) {
-    if (!(error instanceof DatabaseUnreachable)) throw error;
-    console.error(`PostgreSQL is not reachable: ${error.message}`);
-    return 1;
-  }
-  const admin = new pg.Client({ connectionString: settings.adminUrl });
-  await admin.connect();
-  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
-    ?.server_version;
-  await admin.end();
-  console.log(`\n${formatUssd(figures)}`);
-  writeResults({
-    date: new Date().toISOString(),
-    machine: { ...describeMachine(postgres, loadAtStart), loadAverageAtEnd: os.loadavg()[0] },
-    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
-    ussd: figures,
+    [key]: figures,
     failures: figures.failures,
   });
   console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);

@@ -37,17 +37,22 @@ export type Claim =
   | { claim: 'busy' }
   | { claim: 'done'; outcome: InboundSmsOutcome };
 
+/** The message as the gateway sent it, as it is kept. */
+const rowOf = (message: InboundSms) => ({
+  id: message.id,
+  sender: message.from,
+  recipient: message.to,
+  text: message.text,
+  gatewayDate: message.date || null,
+  linkId: message.linkId || null,
+  networkCode: message.networkCode || null,
+});
+
 export async function claimInboundSms(db: Db, message: InboundSms, now: Date): Promise<Claim> {
   const inserted = await db
     .insertInto('inboundSms')
     .values({
-      id: message.id,
-      sender: message.from,
-      recipient: message.to,
-      text: message.text,
-      gatewayDate: message.date || null,
-      linkId: message.linkId || null,
-      networkCode: message.networkCode || null,
+      ...rowOf(message),
       receivedAt: now,
       claimedAt: now,
     })
@@ -117,13 +122,7 @@ export async function recordIgnoredSms(db: Db, message: InboundSms, now: Date): 
   await db
     .insertInto('inboundSms')
     .values({
-      id: message.id,
-      sender: message.from,
-      recipient: message.to,
-      text: message.text,
-      gatewayDate: message.date || null,
-      linkId: message.linkId || null,
-      networkCode: message.networkCode || null,
+      ...rowOf(message),
       outcome: 'ignored',
       receivedAt: now,
       claimedAt: now,

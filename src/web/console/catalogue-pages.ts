@@ -1,5 +1,5 @@
 import type { CatalogueEntry, CatalogueKind } from '../../core/agencies/manage-catalogue.ts';
-import { WEEKDAYS, type WorkingHours } from '../../core/sla/business-calendar.ts';
+import { type CalendarDefinition, WEEKDAYS } from '../../core/sla/business-calendar.ts';
 import { html } from '../html.ts';
 import { type FieldError, textField } from '../portal/layout.ts';
 import { adminPage, selectField } from './admin-pages.ts';
@@ -72,16 +72,7 @@ ${form}`;
 }
 
 export interface CalendarView {
-  calendar: {
-    id: string;
-    name: string;
-    nameSw: string;
-    timeZone: string;
-    alwaysOpen: boolean;
-    workingHours: WorkingHours;
-    holidayCountry: string | null;
-    agencies: string[];
-  };
+  calendar: CalendarDefinition & { agencies: string[] };
   closures: { id: string; startsAt: Date; endsAt: Date; reason: string }[];
   holidays: { date: string; name: string }[];
   /** May this administrator change it? */
