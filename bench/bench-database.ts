@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { type Config, loadConfig } from '../src/config.ts';
 
 export interface BenchDatabase {
   name: string;
@@ -50,4 +51,18 @@ export function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+/**
+ * Baraza's configuration for a benchmark: the given database settings, with no demo data and no
+ * per-client rate limits (every load generator comes from one address).
+ */
+export function benchConfig(database: { DATABASE_URL: string } | { BARAZA_DATA_DIR: string }): Config {
+  return loadConfig({
+    ...database,
+    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
+    BARAZA_RATE_TRACK_PER_MINUTE: '0',
+    BARAZA_RATE_LOGIN_PER_MINUTE: '0',
+    BARAZA_SEED_DEMO: 'false',
+  });
 }

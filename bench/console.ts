@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
-import { loadConfig } from '../src/config.ts';
 import type { Principal } from '../src/core/access/principal.ts';
 import { getCaseDetail } from '../src/core/cases/get-case-detail.ts';
 import { listQueue } from '../src/core/cases/list-queue.ts';
@@ -13,7 +12,7 @@ import { findLikelyDuplicates } from '../src/core/triage/find-likely-duplicates.
 import type { Db } from '../src/db/open-database.ts';
 import { prepare, type Started } from '../src/start.ts';
 import { renderQueue } from '../src/web/console/queue-pages.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { benchConfig, createBenchDatabase } from './bench-database.ts';
 import type { BenchSettings } from './bench-settings.ts';
 import { type SeededConsole, seedConsoleCases } from './console-cases.ts';
 import type { Target } from './load-job.ts';
@@ -64,13 +63,7 @@ export async function benchConsole(
   const database = await createBenchDatabase(settings.adminUrl);
   defer(() => database.drop());
   console.log(`console: database ${database.name}; ${settings.consoleCases} open cases of DIS`);
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
-    BARAZA_RATE_TRACK_PER_MINUTE: '0',
-    BARAZA_RATE_LOGIN_PER_MINUTE: '0',
-    BARAZA_SEED_DEMO: 'false',
-  });
+  const config = benchConfig({ DATABASE_URL: database.url });
   const serverLog: string[] = [];
   const started = await prepare(config, {
     logger: { level: 'error', stream: { write: (line: string) => serverLog.push(line) } },

@@ -2,10 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
 import { prepare } from '../src/start.ts';
 import { buildBaselineApp, createBaselineTable } from './baseline-app.ts';
-import { type BenchDatabase, createBenchDatabase, DatabaseUnreachable, redact } from './bench-database.ts';
+import {
+  type BenchDatabase,
+  benchConfig,
+  createBenchDatabase,
+  DatabaseUnreachable,
+  redact,
+} from './bench-database.ts';
 import { type BenchSettings, readSettings, SettingsError } from './bench-settings.ts';
 import { benchConsole, formatConsole } from './console.ts';
 import type { Target } from './load-job.ts';
@@ -75,7 +80,7 @@ async function main(): Promise<number> {
       `warning: load average ${loadAtStart.toFixed(2)}: other work is running, figures will be low and noisy`,
     );
   }
-  if (settings.only === 'sla') return runSlaOnly(settings, loadAtStart);
+  if (settings.only === 'sla') return runSectionOnly('sla', settings, loadAtStart, benchSla, formatSla);
   if (settings.only === 'portal') return runPortalOnly(settings, loadAtStart);
   if (settings.only === 'console')
     return runSectionOnly('console', settings, loadAtStart, benchConsole, formatConsole);
@@ -95,12 +100,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   cleanups.push(() => database.drop());
   console.log(`database ${database.name} on ${redact(settings.adminUrl)}`);
 
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
-    BARAZA_RATE_TRACK_PER_MINUTE: '0',
-    BARAZA_SEED_DEMO: 'false',
-  });
+  const config = benchConfig({ DATABASE_URL: database.url });
   const started = await prepare(config);
   cleanups.push(() => started.close());
   const barazaUrl = await started.app.listen({ port: 0, host: '127.0.0.1' });
@@ -227,43 +227,12 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   return 0;
 }
 
-/** The SLA sweep section alone (BENCH_ONLY=sla), with its own results file. */
-async function runSlaOnly(settings: BenchSettings, loadAtStart: number): Promise<number> {
-  let sla: Awaited<ReturnType<typeof benchSla>>;
-  try {
-    sla = await benchSla(settings, (step) => cleanups.push(step));
-  } catch (error) {
-    if (!(error instanceof DatabaseUnreachable)) throw error;
-    console.error(`PostgreSQL is not reachable: ${error.message}`);
-    return 1;
-  }
-  const admin = new pg.Client({ connectionString: settings.adminUrl });
-  await admin.connect();
-  const postgres = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
-    ?.server_version;
-  await admin.end();
-  console.log(`\n${formatSla(sla)}`);
-  writeResults({
-    date: new Date().toISOString(),
-    machine: describeMachine(postgres, loadAtStart),
-    settings: { ...settings, adminUrl: redact(settings.adminUrl) },
-    sla,
-    failures: sla.failures,
-  });
-  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
-  if (sla.failures.length > 0) {
-    console.error(`\nFAILED:\n${sla.failures.map((f) => `  - ${f}`).join('\n')}`);
-    return 1;
-  }
-  return 0;
-}
-
 /**
- * One section alone (BENCH_ONLY=console, sms or ussd), against its own database, with its own
+ * One section alone (BENCH_ONLY=sla, console, sms or ussd), against its own database, with its own
  * results file: run it, print it, write it, and fail on what it says failed.
  */
 async function runSectionOnly<F extends { failures: string[] }>(
-  key: 'console' | 'sms' | 'ussd',
+  key: 'sla' | 'console' | 'sms' | 'ussd',
   settings: BenchSettings,
   loadAtStart: number,
   bench: (settings: BenchSettings, defer: (cleanup: () => Promise<unknown>) => void) => Promise<F>,
@@ -315,13 +284,7 @@ async function runPortalOnly(settings: BenchSettings, loadAtStart: number): Prom
   }
   cleanups.push(() => database.drop());
   console.log(`database ${database.name} on ${redact(settings.adminUrl)}`);
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
-    BARAZA_RATE_TRACK_PER_MINUTE: '0',
-    BARAZA_RATE_LOGIN_PER_MINUTE: '0',
-    BARAZA_SEED_DEMO: 'false',
-  });
+  const config = benchConfig({ DATABASE_URL: database.url });
   const serverLog: string[] = [];
   const started = await prepare(config, {
     logger: { level: 'error', stream: { write: (line: string) => serverLog.push(line) } },

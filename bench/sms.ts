@@ -1,8 +1,7 @@
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
 import { prepare } from '../src/start.ts';
 import { buildBaselineApp, createBaselineTable } from './baseline-app.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { benchConfig, createBenchDatabase } from './bench-database.ts';
 import type { BenchSettings } from './bench-settings.ts';
 import { measureScenario } from './measure-scenario.ts';
 import { type PortalScenario, serverTimer, table } from './portal.ts';
@@ -39,15 +38,9 @@ export async function benchSms(
   const database = await createBenchDatabase(settings.adminUrl);
   defer(() => database.drop());
   console.log(`sms: PostgreSQL database ${database.name}`);
-  const started = await prepare(
-    loadConfig({
-      DATABASE_URL: database.url,
-      BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
-      BARAZA_RATE_TRACK_PER_MINUTE: '0',
-      BARAZA_SEED_DEMO: 'false',
-    }),
-    { logger: { level: 'error', stream: { write: (line: string) => serverLog.push(line) } } },
-  );
+  const started = await prepare(benchConfig({ DATABASE_URL: database.url }), {
+    logger: { level: 'error', stream: { write: (line: string) => serverLog.push(line) } },
+  });
   defer(() => started.close());
   const url = await started.app.listen({ port: 0, host: '127.0.0.1' });
   const pool = new pg.Pool({ connectionString: database.url, max: started.database.pool.options.max ?? 20 });

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
+import type { Config } from '../src/config.ts';
 import { prepare, type Started } from '../src/start.ts';
 import { buildBaselineApp, createBaselineTable } from './baseline-app.ts';
-import { createBenchDatabase } from './bench-database.ts';
+import { benchConfig, createBenchDatabase } from './bench-database.ts';
 import type { BenchSettings } from './bench-settings.ts';
 import type { Target } from './load-job.ts';
 import { measureScenario } from './measure-scenario.ts';
@@ -60,27 +60,23 @@ export async function benchUssd(
   const serverLog: string[] = [];
   const runs: UssdDatabaseFigures[] = [];
   for (const kind of ['postgres', 'pglite'] as const) {
-    const env: Record<string, string> = {
-      BARAZA_RATE_SUBMIT_PER_MINUTE: '0',
-      BARAZA_RATE_TRACK_PER_MINUTE: '0',
-      BARAZA_SEED_DEMO: 'false',
-    };
+    let config: Config;
     if (kind === 'postgres') {
       const database = await createBenchDatabase(settings.adminUrl);
       defer(() => database.drop());
-      env.DATABASE_URL = database.url;
+      config = benchConfig({ DATABASE_URL: database.url });
       console.log(`ussd: PostgreSQL database ${database.name}`);
     } else {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baraza-bench-pglite-'));
       defer(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-      env.BARAZA_DATA_DIR = dataDir;
+      config = benchConfig({ BARAZA_DATA_DIR: dataDir });
       console.log(`ussd: PGlite in ${dataDir}`);
     }
-    const started = await prepare(loadConfig(env), {
+    const started = await prepare(config, {
       logger: { level: 'error', stream: { write: (line: string) => serverLog.push(line) } },
     });
     try {
-      runs.push(await measureOn(kind, started, env.DATABASE_URL, settings, failures));
+      runs.push(await measureOn(kind, started, config.databaseUrl, settings, failures));
     } finally {
       await started.close();
     }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open-database.ts';
 import { bumpVersion } from '../../db/queries/settings.ts';
-import { actorOf, type Principal, roleOf } from '../access/principal.ts';
+import { actorOf, type Principal } from '../access/principal.ts';
+import { administersAgency } from '../console/admin-access.ts';
 import { AppError, type FieldProblem, forbidden, notFound } from '../errors.ts';
 import { appendEvents } from '../events/append-events.ts';
 import { REFERENCE_VERSION_KEY, type ReferenceCache } from './reference-cache.ts';
@@ -104,8 +105,7 @@ export async function listCatalogue(db: Db, agencyId: string): Promise<Catalogue
 }
 
 function assertKeepsCatalogue(principal: Principal, agencyId: string): void {
-  const role = roleOf(principal);
-  if (role === 'sysadmin' || (role === 'agency_admin' && principal.agencyId === agencyId)) return;
+  if (administersAgency(principal, agencyId)) return;
   throw forbidden('Only a system administrator or this agency’s administrator may change its services');
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open-database.ts';
-import { actorOf, type Principal, roleOf } from '../access/principal.ts';
+import { actorOf, type Principal } from '../access/principal.ts';
+import { administersAgency } from '../console/admin-access.ts';
 import { forbidden } from '../errors.ts';
 import { appendEvents } from '../events/append-events.ts';
 import type { ReferenceCache } from './reference-cache.ts';
@@ -15,9 +16,7 @@ export async function setOfficerNamesShown(
   shown: boolean,
 ): Promise<void> {
   const agency = deps.reference.requireAgency(agencyCode);
-  const role = roleOf(principal);
-  const administers = role === 'sysadmin' || (role === 'agency_admin' && principal.agencyId === agency.id);
-  if (!administers)
+  if (!administersAgency(principal, agency.id))
     throw forbidden('Only a system administrator or this agency’s administrator may change this');
   await deps.db.transaction().execute(async (trx) => {
     await trx.updateTable('agencies').set({ showOfficerNames: shown }).where('id', '=', agency.id).execute();

@@ -12,6 +12,12 @@ export function administeredAgency(principal: Principal): string {
   return principal.agencyId;
 }
 
+/** A system administrator, or the administrator of this very agency. */
+export function administersAgency(principal: Principal, agencyId: string): boolean {
+  const role = roleOf(principal);
+  return role === 'sysadmin' || (role === 'agency_admin' && principal.agencyId === agencyId);
+}
+
 export function assertSysadmin(principal: Principal): void {
   if (roleOf(principal) !== 'sysadmin') throw forbidden('Only the system administrator may do this');
 }

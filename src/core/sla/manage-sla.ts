@@ -6,6 +6,7 @@ import type { CaseType, Priority } from '../../db/schema.ts';
 import type { Principal } from '../access/principal.ts';
 import { actorOf, roleOf } from '../access/principal.ts';
 import type { ReferenceCache } from '../agencies/reference-cache.ts';
+import { administersAgency } from '../console/admin-access.ts';
 import { AppError, type FieldProblem, forbidden, notFound } from '../errors.ts';
 import { appendEvents, type NewEvent } from '../events/append-events.ts';
 import { type CalendarDefinition, minutesOf, WEEKDAYS } from './business-calendar.ts';
@@ -43,9 +44,7 @@ export async function listPolicies(db: Db): Promise<SlaPolicy[]> {
 }
 
 function assertAdministers(principal: Principal, agencyId: string | null): void {
-  const role = roleOf(principal);
-  if (role === 'sysadmin') return;
-  if (role === 'agency_admin' && agencyId && principal.agencyId === agencyId) return;
+  if (roleOf(principal) === 'sysadmin' || (agencyId && administersAgency(principal, agencyId))) return;
   throw forbidden(
     agencyId
       ? 'Only a system administrator or this agency’s administrator may change its SLA'

@@ -176,8 +176,8 @@ export function consoleCatalogueRoutes(app: App, deps: AppDeps): void {
       const id = request.params.id ?? '';
       assertKeeps(who, id);
       return save(back(id), showCalendar, 'calendar_saved', async (form) => {
-        const current = (await listCalendars(deps.db)).find((c) => c.id === id);
-        if (!current) throw new AppError('not_found', 'No such calendar');
+        if (!deps.sla.calendarIds.has(id)) throw new AppError('not_found', 'No such calendar');
+        const current = deps.sla.calendar(id).definition;
         const { hours, errors } = readHours(form);
         if (errors.length > 0) return errors;
         try {
