@@ -13,12 +13,17 @@ export interface BenchSettings {
   consoleCases: number;
   /** Concurrent USSD sessions for the USSD section, on PostgreSQL and on PGlite; 0 skips it. */
   ussdSessions: number;
+  /** A caller's average think time between hops in the paced USSD scenarios: reading a screen and replying. */
+  ussdPaceSeconds: number;
+  /** Citizen notices queued and then delivered through the outbox and the local provider; 0 skips it. */
+  notices: number;
   /**
    * 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), 'portal' only the citizen portal's
    * (BENCH_ONLY=portal), 'console' only the staff console's (BENCH_ONLY=console), 'ussd' only the
-   * USSD channel's (BENCH_ONLY=ussd), 'sms' only the SMS channel's (BENCH_ONLY=sms), skipping the others.
+   * USSD channel's (BENCH_ONLY=ussd), 'sms' only the SMS channel's (BENCH_ONLY=sms), 'notifications'
+   * only the outbox's (BENCH_ONLY=notifications), skipping the others.
    */
-  only: 'sla' | 'portal' | 'console' | 'ussd' | 'sms' | undefined;
+  only: 'sla' | 'portal' | 'console' | 'ussd' | 'sms' | 'notifications' | undefined;
 }
 
 /** The environment asks for something impossible; the message lists every problem. */
@@ -49,6 +54,8 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     slaCases: int('BENCH_SLA_CASES', 1_000_000, 0, 10_000_000),
     consoleCases: int('BENCH_CONSOLE_CASES', 100_000, 0, 10_000_000),
     ussdSessions: int('BENCH_USSD_SESSIONS', 200, 0, 5000),
+    ussdPaceSeconds: int('BENCH_USSD_PACE_SECONDS', 2, 1, 60),
+    notices: int('BENCH_NOTICES', 20_000, 0, 10_000_000),
     only: undefined,
   };
   // Fewer than 10,000 would leave fewer than 100 due cases: too few to time a sweep by.
@@ -64,10 +71,12 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     );
   }
   const only = env.BENCH_ONLY?.trim();
-  if (only === 'sla' || only === 'portal' || only === 'console' || only === 'ussd' || only === 'sms') {
-    settings.only = only;
+  const sections = ['sla', 'portal', 'console', 'ussd', 'sms', 'notifications'] as const;
+  const section = sections.find((name) => name === only);
+  if (section) {
+    settings.only = section;
   } else if (only) {
-    problems.push(`BENCH_ONLY can only be "sla", "portal", "console", "ussd" or "sms" (got "${only}")`);
+    problems.push(`BENCH_ONLY can only be ${sections.map((name) => `"${name}"`).join(', ')} (got "${only}")`);
   }
   if (settings.only === 'sla' && settings.slaCases === 0) {
     problems.push('BENCH_ONLY=sla with BENCH_SLA_CASES=0 leaves nothing to run');
@@ -77,6 +86,9 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
   }
   if (settings.only === 'ussd' && settings.ussdSessions === 0) {
     problems.push('BENCH_ONLY=ussd with BENCH_USSD_SESSIONS=0 leaves nothing to run');
+  }
+  if (settings.only === 'notifications' && settings.notices === 0) {
+    problems.push('BENCH_ONLY=notifications with BENCH_NOTICES=0 leaves nothing to run');
   }
   if (problems.length > 0) {
     throw new SettingsError(

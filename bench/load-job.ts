@@ -26,6 +26,12 @@ export type Target =
 export interface LoadJob {
   target: Target;
   connections: number;
+  /**
+   * USSD only: each session waits a while after every answer before its next hop, as a person
+   * reading the screen does, on average this many seconds (drawn at random from half to one and a
+   * half times it, so that sessions do not move in step); unset, the next hop goes at once.
+   */
+  thinkSeconds?: number;
   /** Run for this long... */
   durationSeconds?: number;
   /** ...or until this many requests have been answered. */
@@ -35,7 +41,7 @@ export interface LoadJob {
 export interface LoadResult {
   requests: number;
   requestsPerSecond: number;
-  /** Whole milliseconds: autocannon's histogram has no finer resolution. */
+  /** Whole milliseconds from autocannon, whose histogram has no finer resolution; paced runs time to 0.01 ms. */
   latencyP50Ms: number;
   latencyP99Ms: number;
   /** Connection errors, timeouts included. */

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { LoadJob, LoadResult, Target } from './load-job.ts';
 import { inboundSmsBody } from './sms-messages.ts';
@@ -12,6 +13,7 @@ import { submissionBody } from './submissions.ts';
 
 async function fire(job: LoadJob): Promise<LoadResult> {
   const { target } = job;
+  if (target.kind === 'ussd' && job.thinkSeconds) return pacedSessions(job, target, job.thinkSeconds);
   const requests: autocannon.Request[] = target.kind === 'ussd' ? ussdSession(target) : [oneRequest(target)];
   const cpuBefore = process.cpuUsage();
   const result = await autocannon({
@@ -95,6 +97,79 @@ function ussdSession(target: Extract<Target, { kind: 'ussd' }>): autocannon.Requ
       return { ...request, body: body.toString() };
     },
   }));
+}
+
+/**
+ * `job.connections` callers, each dialling a session, waiting for every screen and thinking before
+ * the next hop (`thinkSeconds` on average, at random from half to one and a half times it), then
+ * dialling again, until the duration is up. The first hops are spread over one think time, as
+ * callers are over a minute. autocannon cannot wait between one connection's requests at random,
+ * and its fixed rate sends every connection's request in the same instant, a burst no crowd of
+ * callers makes; so this loop, with its own timings, to the hundredth of a millisecond.
+ */
+async function pacedSessions(
+  job: LoadJob,
+  target: Extract<Target, { kind: 'ussd' }>,
+  thinkSeconds: number,
+): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + (job.durationSeconds ?? 10) * 1000;
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let errors = 0;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const think = () => pause(thinkSeconds * 1000 * (0.5 + Math.random()));
+  const caller = async () => {
+    await pause(Math.random() * thinkSeconds * 1000);
+    while (performance.now() < deadline) {
+      const sessionId = `ATUid_${randomBytes(16).toString('hex')}`;
+      const phone = `+25471${String(randomInt(10_000_000)).padStart(7, '0')}`;
+      for (let hop = 0; hop <= target.inputs.length && performance.now() < deadline; hop++) {
+        const body = new URLSearchParams({
+          sessionId,
+          serviceCode: '*384*2020#',
+          phoneNumber: phone,
+          networkCode: '63902',
+          text: target.inputs.slice(0, hop).join('*'),
+        }).toString();
+        const sent = performance.now();
+        try {
+          const response = await fetch(target.url + target.path, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body,
+          });
+          await response.arrayBuffer();
+          latencies.push(performance.now() - sent);
+          statusCodes[response.status] = (statusCodes[response.status] ?? 0) + 1;
+        } catch {
+          errors += 1;
+        }
+        await think();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.connections }, caller));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const cpu = process.cpuUsage(cpuBefore);
+  const ok = Object.entries(statusCodes)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return {
+    requests: latencies.length,
+    requestsPerSecond: latencies.length / seconds,
+    latencyP50Ms: Math.round(at(0.5) * 100) / 100,
+    latencyP99Ms: Math.round(at(0.99) * 100) / 100,
+    errors,
+    timeouts: 0,
+    non2xx: latencies.length - ok,
+    statusCodes,
+    durationSeconds: seconds,
+    generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 // Without its parent there is nobody to report to: stop, rather than load a server that is gone.

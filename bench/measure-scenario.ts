@@ -9,7 +9,9 @@ import { runLoad } from './run-load.ts';
  * `beforeMeasurement` runs between the two, for figures taken in the server during the measurement.
  */
 export async function measureScenario(
-  settings: Pick<BenchSettings, 'connections' | 'durationSeconds' | 'warmUpSeconds'>,
+  settings: Pick<BenchSettings, 'connections' | 'durationSeconds' | 'warmUpSeconds'> & {
+    thinkSeconds?: number;
+  },
   scenario: { name: string; description: string; target: Target },
   failures: string[],
   beforeMeasurement?: () => void,
@@ -18,7 +20,11 @@ export async function measureScenario(
   process.stdout.write(
     `${name}: warm-up ${settings.warmUpSeconds} s, measure ${settings.durationSeconds} s\n`,
   );
-  const common = { target, connections: settings.connections };
+  const common = {
+    target,
+    connections: settings.connections,
+    ...(settings.thinkSeconds ? { thinkSeconds: settings.thinkSeconds } : {}),
+  };
   const warmUp =
     settings.warmUpSeconds > 0
       ? await runLoad({ ...common, durationSeconds: settings.warmUpSeconds })

@@ -15,6 +15,7 @@ import { type BenchSettings, readSettings, SettingsError } from './bench-setting
 import { benchConsole, formatConsole } from './console.ts';
 import type { Target } from './load-job.ts';
 import { measureScenario } from './measure-scenario.ts';
+import { benchNotifications, formatNotifications } from './notifications.ts';
 import { benchPortal, formatPortal } from './portal.ts';
 import { failuresOf, formatTable, type Ratio, ratio, type ScenarioResult } from './report.ts';
 import { runLoad, stopLoad } from './run-load.ts';
@@ -37,8 +38,10 @@ import { benchUssd, formatUssd } from './ussd.ts';
  * BENCH_CONSOLE_CASES open cases of one agency (bench/console.ts; 0 skips it, BENCH_ONLY=console
  * runs it alone). Then the USSD channel at BENCH_USSD_SESSIONS concurrent sessions, on PostgreSQL
  * and on PGlite, each on a database of its own (bench/ussd.ts; 0 skips it, BENCH_ONLY=ussd runs it
- * alone). Last, SMS inbound messages per second against the baseline insert, on PostgreSQL on a
- * database of its own (bench/sms.ts; BENCH_ONLY=sms runs it alone).
+ * alone). Then SMS inbound messages per second against the baseline insert, on PostgreSQL on a
+ * database of its own (bench/sms.ts; BENCH_ONLY=sms runs it alone). Last, BENCH_NOTICES citizen
+ * notices delivered through the outbox and the local provider (bench/notifications.ts; 0 skips
+ * it, BENCH_ONLY=notifications runs it alone).
  */
 
 const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
@@ -86,6 +89,8 @@ async function main(): Promise<number> {
     return runSectionOnly('console', settings, loadAtStart, benchConsole, formatConsole);
   if (settings.only === 'ussd') return runSectionOnly('ussd', settings, loadAtStart, benchUssd, formatUssd);
   if (settings.only === 'sms') return runSectionOnly('sms', settings, loadAtStart, benchSms, formatSms);
+  if (settings.only === 'notifications')
+    return runSectionOnly('notifications', settings, loadAtStart, benchNotifications, formatNotifications);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -178,6 +183,9 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   if (ussd) failures.push(...ussd.failures);
   const sms = await benchSms(settings, (step) => cleanups.push(step));
   failures.push(...sms.failures);
+  const notifications =
+    settings.notices > 0 ? await benchNotifications(settings, (step) => cleanups.push(step)) : null;
+  if (notifications) failures.push(...notifications.failures);
 
   const scenarios = [baselineInsert, submit, baselineSelect, track];
   const ratios: Ratio[] = [
@@ -197,6 +205,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   if (staffConsole) console.log(`\n${formatConsole(staffConsole)}`);
   if (ussd) console.log(`\n${formatUssd(ussd)}`);
   console.log(`\n${formatSms(sms)}`);
+  if (notifications) console.log(`\n${formatNotifications(notifications)}`);
   console.log(
     `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
       `baseline selected among ${baselineIds.length} rows`,
@@ -215,6 +224,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     console: staffConsole,
     ussd,
     sms,
+    notifications,
     rssMb: rss,
     failures,
   });
@@ -228,11 +238,11 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
 }
 
 /**
- * One section alone (BENCH_ONLY=sla, console, sms or ussd), against its own database, with its own
+ * One section alone (BENCH_ONLY=sla, console, sms, ussd or notifications), against its own database, with its own
  * results file: run it, print it, write it, and fail on what it says failed.
  */
 async function runSectionOnly<F extends { failures: string[] }>(
-  key: 'sla' | 'console' | 'sms' | 'ussd',
+  key: 'sla' | 'console' | 'sms' | 'ussd' | 'notifications',
   settings: BenchSettings,
   loadAtStart: number,
   bench: (settings: BenchSettings, defer: (cleanup: () => Promise<unknown>) => void) => Promise<F>,

@@ -19,6 +19,12 @@ import type { ScenarioResult } from './report.ts';
  * - report: first hop, English, report, "I don't know", complaint, the words, Nairobi, send: eight
  *   hops, the last one sending a case through triage;
  * - track: first hop, English, track, a reference: four hops, the last reading a case.
+ * Each twice: closed loop (every session sends its next hop the moment the last is answered, which
+ * finds the throughput, with every hop queued behind 199 others), and paced (each caller reads the
+ * screen and thinks, BENCH_USSD_PACE_SECONDS on average, before the next hop: a fast reader at the
+ * default of 2 s, where real callers take 5 to 20), which is what the issue's per-hop latency at
+ * 200 concurrent sessions means: 200 people on the line at once. Paced load comes from
+ * load-worker.ts's own loop (autocannon cannot think at random), timed to the hundredth of a ms.
  * Latency is per hop (every hop of every session), from autocannon, and in the server from
  * Node's 'request' event to the response's 'finish'. The yardstick, in the same run on the same
  * database and at the same concurrency: the bare Fastify + pg baseline's INSERT (for report, whose
@@ -42,10 +48,14 @@ export interface UssdDatabaseFigures {
   report: PortalScenario;
   baselineSelect: ScenarioResult;
   track: PortalScenario;
+  /** The same sessions, each sending one hop per `paceSeconds`. */
+  pacedReport: PortalScenario;
+  pacedTrack: PortalScenario;
 }
 
 export interface UssdFigures {
   sessions: number;
+  paceSeconds: number;
   hopsPerReport: number;
   runs: UssdDatabaseFigures[];
   serverErrors: string[];
@@ -53,7 +63,10 @@ export interface UssdFigures {
 }
 
 export async function benchUssd(
-  settings: Pick<BenchSettings, 'adminUrl' | 'ussdSessions' | 'durationSeconds' | 'warmUpSeconds'>,
+  settings: Pick<
+    BenchSettings,
+    'adminUrl' | 'ussdSessions' | 'ussdPaceSeconds' | 'durationSeconds' | 'warmUpSeconds'
+  >,
   defer: (cleanup: () => Promise<unknown>) => void,
 ): Promise<UssdFigures> {
   const failures: string[] = [];
@@ -83,6 +96,7 @@ export async function benchUssd(
   }
   return {
     sessions: settings.ussdSessions,
+    paceSeconds: settings.ussdPaceSeconds,
     hopsPerReport: REPORT.length + 1,
     runs,
     serverErrors: serverLog,
@@ -94,7 +108,7 @@ async function measureOn(
   kind: 'postgres' | 'pglite',
   started: Started,
   databaseUrl: string | undefined,
-  settings: Pick<BenchSettings, 'ussdSessions' | 'durationSeconds' | 'warmUpSeconds'>,
+  settings: Pick<BenchSettings, 'ussdSessions' | 'ussdPaceSeconds' | 'durationSeconds' | 'warmUpSeconds'>,
   failures: string[],
 ): Promise<UssdDatabaseFigures> {
   const url = await started.app.listen({ port: 0, host: '127.0.0.1' });
@@ -117,8 +131,9 @@ async function measureOn(
       path: '/channels/ussd/africastalking',
       inputs,
     });
-    const measureUssd = async (name: string, description: string, target: Target) => {
-      const result = await measureScenario(load, { name, description, target }, failures, () =>
+    const paced = { ...load, thinkSeconds: settings.ussdPaceSeconds };
+    const measureUssd = async (name: string, description: string, target: Target, pace = false) => {
+      const result = await measureScenario(pace ? paced : load, { name, description, target }, failures, () =>
         timer.start(),
       );
       return { ...result, server: timer.stop(), ofBaseline: null };
@@ -155,6 +170,18 @@ async function measureOn(
         '4 hops per session, the last reads a case',
         ussd(['1', '2', reference]),
       );
+      const pacedReport = await measureUssd(
+        `${kind}: ussd report, paced`,
+        `report sessions, ${settings.ussdPaceSeconds} s thinking between hops`,
+        ussd(REPORT),
+        true,
+      );
+      const pacedTrack = await measureUssd(
+        `${kind}: ussd track, paced`,
+        `track sessions, ${settings.ussdPaceSeconds} s thinking between hops`,
+        ussd(['1', '2', reference]),
+        true,
+      );
       // autocannon stops with a hop in flight on each connection; the server finishes them even
       // though nobody waits for the answers, so let them end before the database closes.
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -165,6 +192,9 @@ async function measureOn(
         report: { ...report, ofBaseline: report.requestsPerSecond / baselineInsert.requestsPerSecond },
         baselineSelect,
         track: { ...track, ofBaseline: track.requestsPerSecond / baselineSelect.requestsPerSecond },
+        // Paced, the hops per second are what the callers offer, not what the server can do.
+        pacedReport,
+        pacedTrack,
       };
     } finally {
       timer.remove();
@@ -198,13 +228,17 @@ async function sendOneReport(url: string): Promise<string> {
 }
 
 export function formatUssd(f: UssdFigures): string {
-  const ms = (value: number) => (value < 1 ? '<1' : value.toFixed(0));
+  // autocannon's whole milliseconds as they are; the paced loop's to a tenth.
+  const ms = (value: number) =>
+    value === 0 ? '<1' : Number.isInteger(value) ? String(value) : value.toFixed(1);
   const rows = f.runs.flatMap((run) =>
     [
       { ...run.baselineInsert, server: undefined, ofBaseline: 1 },
       run.report,
       { ...run.baselineSelect, server: undefined, ofBaseline: 1 },
       run.track,
+      run.pacedReport,
+      run.pacedTrack,
     ].map((s) => [
       s.name,
       s.requestsPerSecond.toFixed(0),
@@ -220,6 +254,7 @@ export function formatUssd(f: UssdFigures): string {
   );
   return [
     `USSD at ${f.sessions} concurrent sessions, per hop (p50/p99: autocannon, whole ms, every hop of every session;`,
+    `closed loop: each session's next hop as soon as the last is answered; paced: each caller thinks ${f.paceSeconds} s on average between hops;`,
     'server: request event to response finish; ÷ baseline: hops/s as a share of the bare Fastify + pg INSERT',
     '(report) or primary-key SELECT (track) at the same concurrency on the same database):',
     table(

@@ -87,11 +87,12 @@ describe("the Africa's Talking provider", () => {
     assert.equal(result.sent, true);
   });
 
-  test('a recipient AT refuses is a failure that names its status and code', async () => {
+  test('a recipient AT refuses is a failure that names its status and code; a bad number is final', async () => {
     const provider = new AfricasTalkingSmsProvider(settings());
     assert.deepEqual(await provider.send(AT_NUMBERS.invalid, 'Hello'), {
       sent: false,
       error: "Africa's Talking refused the message: InvalidPhoneNumber (statusCode 403)",
+      permanent: true,
     });
     assert.deepEqual(await provider.send(AT_NUMBERS.broke, 'Hello'), {
       sent: false,
@@ -338,11 +339,29 @@ describe("the outbox on Africa's Talking", () => {
     assert.ok(delivered.deliveredAt);
   });
 
-  test('a message AT keeps refusing ends failed after its retries, with the reason visible', async () => {
+  test('a message to a number AT says does not exist fails at once, with the reason visible', async () => {
     const messenger = ctx.messenger;
     const id = await messenger.queue(ctx.database.db, {
       channel: 'sms',
       recipient: AT_NUMBERS.invalid,
+      body: 'Baraza: your case was acknowledged.',
+      purpose: 'test',
+      dedupeKey: `test:at-invalid:${randomBytes(4).toString('hex')}`,
+    });
+    assert.equal(await messenger.deliver(id), 'failed');
+    const row = await settled(id);
+    assert.equal(row.status, 'failed');
+    assert.equal(row.attempts, 1);
+    assert.equal(row.error, "Africa's Talking refused the message: InvalidPhoneNumber (statusCode 403)");
+    ctx.clock.now = new Date(ctx.clock.now.getTime() + 60 * 60_000);
+    assert.equal(await messenger.deliver(id), 'not_claimed', 'given up on: not tried again');
+  });
+
+  test('a message AT keeps refusing for want of credit ends failed after its retries, with the reason visible', async () => {
+    const messenger = ctx.messenger;
+    const id = await messenger.queue(ctx.database.db, {
+      channel: 'sms',
+      recipient: AT_NUMBERS.broke,
       body: 'Baraza: your case was acknowledged.',
       purpose: 'test',
       dedupeKey: `test:at-refused:${randomBytes(4).toString('hex')}`,
@@ -357,7 +376,7 @@ describe("the outbox on Africa's Talking", () => {
     assert.equal(row.status, 'failed');
     assert.equal(row.attempts, MESSAGE_RETRY.maxAttempts);
     assert.equal(row.provider, 'africastalking');
-    assert.equal(row.error, "Africa's Talking refused the message: InvalidPhoneNumber (statusCode 403)");
+    assert.equal(row.error, "Africa's Talking refused the message: InsufficientBalance (statusCode 405)");
     assert.equal(await messenger.deliver(id), 'not_claimed', 'given up on: not tried again');
   });
 

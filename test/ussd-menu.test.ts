@@ -250,6 +250,8 @@ describe('the USSD menu, one input at a time', () => {
       now: () => ctx.clock.now,
       information: knowledge,
       ussdCode: '*384*2020#',
+      messenger: ctx.messenger,
+      publicUrl: 'https://baraza.example',
     };
     menu = menuContext(deps);
     ports = menuPorts(deps, { phone: freshPhone(), sessionId: 'ATUid_menu_test' });

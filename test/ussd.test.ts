@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import type { LocalSmsProvider } from '../src/channels/sms/local-sms-provider.ts';
 import { removeOldUssdRecords } from '../src/channels/ussd/ussd-sessions.ts';
 import { formatReference, generateReference } from '../src/core/cases/reference.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
@@ -57,6 +58,20 @@ describe('USSD channel', () => {
       .$if(phone !== undefined, (q) => q.where('citizens.phone', '=', phone ?? ''))
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  };
+  /** The SMS the phone was sent, once the outbox has sent what it queued for it (within 2 s). */
+  const smsTo = async (phone: string) => {
+    const queued = await ctx.database.db
+      .selectFrom('outboundMessages')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('recipient', '=', phone)
+      .executeTakeFirstOrThrow();
+    const local = ctx.sms as LocalSmsProvider;
+    const sent = () => local.sent.filter((m) => m.to === phone);
+    for (let i = 0; i < 40 && sent().length < Number(queued.n); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return sent();
   };
   /** A caller who has chosen their language, on the main menu. */
   const callerIn = async (language: 'en' | 'sw', phone = freshPhone()) => {
@@ -171,6 +186,12 @@ describe('USSD channel', () => {
       .executeTakeFirstOrThrow();
     assert.ok(session.caseId && session.endedAt && !session.resumable);
     assert.equal(session.hops, 8);
+    // The END screen is gone at the next key press: the reference and PIN come by SMS too, in Kiswahili.
+    const copies = await smsTo(caller.phone);
+    assert.equal(copies.length, 1);
+    assert.match(copies[0]?.text ?? '', /^Baraza: asante, tumepokea ripoti yako\./);
+    assert.ok(copies[0]?.text.includes(sent.text.match(/\d{4}-\d{4}-\d{3}/)?.[0] ?? 'no reference'));
+    assert.match(copies[0]?.text ?? '', /PIN: \d{6}/);
     // Dialling again: straight to the menu in Kiswahili.
     assertScreen(await caller.dial(), 'CON', /^Baraza: ongea na serikali/);
   });
@@ -440,6 +461,9 @@ describe('USSD channel', () => {
     for (const answer of answers) assertScreen(answer, 'END', /Reference: /);
     assert.equal(new Set(answers.map((a) => a.body)).size, 1, answers.map((a) => a.body).join('\n'));
     assert.equal(await countCases(racer.phone), 1);
+    // One SMS with the reference for each case, however often its last hop came.
+    assert.equal((await smsTo(caller.phone)).length, 1);
+    assert.equal((await smsTo(racer.phone)).length, 1);
   });
 
   test('a session the server never saw the start of is replayed from its text', async () => {

@@ -141,7 +141,7 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
         for (let page = 0; page < 10; page++) {
           const sweep = await messenger.deliverQueued(OUTBOX_PAGE);
           if (sweep.failed > 0) deps.log.info(`outbox: ${sweep.failed} messages failed for good`);
-          if (sweep.sent + sweep.retrying + sweep.failed < OUTBOX_PAGE) break;
+          if (sweep.sent + sweep.retrying + sweep.failed + sweep.skipped < OUTBOX_PAGE) break;
         }
       });
     }

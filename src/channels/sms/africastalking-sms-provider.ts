@@ -12,6 +12,13 @@ import type { SmsProvider, SmsResult } from './sms-provider.ts';
  */
 
 const ACCEPTED = new Set([100, 101, 102]);
+/**
+ * Refusals about the number itself, which no retry changes: 403 InvalidPhoneNumber, 404
+ * UnsupportedNumberType, 406 UserInBlacklist (the subscriber blocked the sender), 409
+ * DoNotDisturbRejection. The others (a risk hold, the balance, the sender id, the gateway's own
+ * errors) are the account's or the gateway's, and can be mended while the outbox waits.
+ */
+const PERMANENT = new Set([403, 404, 406, 409]);
 /** Enough of an error body to say what went wrong, not enough to fill the outbox's error column. */
 const BODY_EXCERPT = 200;
 
@@ -81,7 +88,11 @@ export function readAnswer(body: string): SmsResult {
   const status = typeof recipient.status === 'string' ? recipient.status : 'unknown status';
   const messageId = typeof recipient.messageId === 'string' ? recipient.messageId : '';
   if (!ACCEPTED.has(code)) {
-    return { sent: false, error: `Africa's Talking refused the message: ${status} (statusCode ${code})` };
+    return {
+      sent: false,
+      error: `Africa's Talking refused the message: ${status} (statusCode ${code})`,
+      ...(PERMANENT.has(code) ? { permanent: true } : {}),
+    };
   }
   if (messageId === '' || messageId === 'None') {
     return { sent: false, error: `Africa's Talking accepted the message (${status}) but gave no messageId` };

@@ -11,4 +11,9 @@ export interface SmsProvider {
 
 export type SmsResult =
   /** `providerMessageId` is what the gateway's delivery reports will name the message by. */
-  { sent: true; providerMessageId: string; cost?: string | undefined } | { sent: false; error: string };
+  | { sent: true; providerMessageId: string; cost?: string | undefined }
+  /**
+   * `permanent`: sending it again cannot succeed (the number does not exist, or refuses this
+   * sender), so the outbox gives up at once rather than after its retries.
+   */
+  | { sent: false; error: string; permanent?: boolean };

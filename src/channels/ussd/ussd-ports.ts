@@ -1,8 +1,10 @@
 import { type SubmitCaseDeps, submitCase } from '../../core/cases/submit-case.ts';
 import { trackCase } from '../../core/cases/track-case.ts';
 import { listCitizenCases } from '../../core/citizens/list-citizen-cases.ts';
+import type { Messenger } from '../../core/messages/messenger.ts';
 import type { PublicCaseReader } from '../../db/queries/select-public-case.ts';
 import type { CaseStatus, Language } from '../../db/schema.ts';
+import { renderSmsReply } from '../sms/sms-replies.ts';
 import type { InformationSource } from './information-source.ts';
 import type { MenuPorts } from './ussd-menu.ts';
 import { forgetUnfinished, rememberLanguage } from './ussd-sessions.ts';
@@ -13,6 +15,9 @@ export interface UssdDeps extends SubmitCaseDeps {
   information: InformationSource;
   /** The code callers dial, for the menu's "dial ... again" lines. */
   ussdCode: string;
+  /** For the SMS that keeps the reference and PIN once the USSD screen is gone. */
+  messenger: Messenger;
+  publicUrl: string;
 }
 
 /** How many of the caller's cases "My recent cases" lists. */
@@ -58,6 +63,27 @@ export function menuPorts(deps: UssdDeps, caller: { phone: string; sessionId: st
         },
         `ussd:${caller.sessionId}`,
       );
+      // The END screen vanishes at the next key press: the reference and PIN also go by SMS, once
+      // per case however often the hop is retried (the dedupe key), in the outbox if the gateway is
+      // down. Not for a corruption report: a message about it could be read on a shared phone.
+      if (sent.type === 'corruption_report') {
+        return { caseId: sent.id, reference: sent.reference, resolveBy: sent.resolveBy };
+      }
+      const copy = await deps.messenger.queue(deps.db, {
+        channel: 'sms',
+        recipient: caller.phone,
+        body: renderSmsReply(
+          { kind: 'created', reference: sent.reference, pin: sent.pin, resolveBy: sent.resolveBy },
+          language,
+          { portal: deps.publicUrl },
+        ),
+        language,
+        secret: true,
+        caseId: sent.id,
+        purpose: 'case_submitted',
+        dedupeKey: `case_submitted:${sent.id}:sms`,
+      });
+      void deps.messenger.deliver(copy).catch(() => undefined);
       return { caseId: sent.id, reference: sent.reference, resolveBy: sent.resolveBy };
     },
 

@@ -85,7 +85,7 @@ export async function deliverMessage(deps: DeliverDeps, id: string): Promise<Del
       .execute();
     return 'sent';
   }
-  const givenUp = claimed.attempts >= MESSAGE_RETRY.maxAttempts;
+  const givenUp = result.permanent === true || claimed.attempts >= MESSAGE_RETRY.maxAttempts;
   const backoff =
     MESSAGE_RETRY.backoffMinutes[claimed.attempts - 1] ?? MESSAGE_RETRY.backoffMinutes.at(-1) ?? 1;
   // Only while the claim is still ours (attempts unchanged): a later claim owns the row otherwise.

@@ -62,6 +62,7 @@ export async function ussdRoutes(app: App, deps: AppDeps): Promise<void> {
     ...deps,
     information: deps.information ?? informationComingSoon,
     ussdCode: deps.config.portal.ussdCode,
+    publicUrl: deps.config.publicUrl,
   };
   const expected = deps.config.ussd.callbackToken;
   const checkToken = (given: string | undefined) =>
