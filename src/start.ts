@@ -3,6 +3,8 @@ import type { SmsProvider } from './channels/sms/sms-provider.ts';
 import type { Config } from './config.ts';
 import { ReferenceCache } from './core/agencies/reference-cache.ts';
 import { installNationalTemplates } from './core/console/response-templates.ts';
+import { knowledgeInformation } from './core/knowledge/knowledge-information.ts';
+import { installShippedArticles } from './core/knowledge/seed-articles.ts';
 import { createMessenger, type Messenger } from './core/messages/messenger.ts';
 import { loadSecrets, type Secrets } from './core/security/secrets.ts';
 import { installDefaultSla, SlaService } from './core/sla/sla-service.ts';
@@ -59,6 +61,7 @@ export async function startOn(
     ]);
     await installDefaultSla(database.db, reference);
     await installNationalTemplates(database.db, new Date());
+    await installShippedArticles(database.db, new Date());
     const [triage, directory, sla] = await Promise.all([
       TriageService.load(database.db, reference),
       DirectoryIndex.load(database.db),
@@ -78,6 +81,7 @@ export async function startOn(
         sla,
         directory,
         messenger,
+        information: knowledgeInformation({ db: database.db, now }),
         now,
       },
       options,

@@ -322,7 +322,7 @@ test('every portal page passes an automated accessibility check (axe-core) in bo
   for (const lang of ['en', 'sw'] as const) {
     await page.goto(`${origin}/?lang=${lang}`);
     await audit(page, 'home');
-    for (const path of ['/info?q=passport', '/offline', '/track', '/my-cases']) {
+    for (const path of ['/help?q=passport', '/help/dis-passport-apply', '/offline', '/track', '/my-cases']) {
       await page.goto(`${origin}${path}`);
       await audit(page, path);
     }

@@ -84,7 +84,7 @@ describe('citizen portal', () => {
     const page = await ctx.app.inject({ url: '/?lang=sw' });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<html lang="sw">/);
-    for (const door of ['href="/feedback"', 'href="/track"', 'href="/info"', 'action="/info"'])
+    for (const door of ['href="/feedback"', 'href="/track"', 'href="/help"', 'action="/help"'])
       assert.ok(page.body.includes(door), door);
     assert.match(page.body, /\*384\*2020#/);
     assert.match(page.body, /20202/);

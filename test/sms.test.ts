@@ -5,7 +5,6 @@ import { after, before, describe, test } from 'node:test';
 import { readSms } from '../src/channels/sms/read-sms.ts';
 import { renderSmsReply, type SmsReply } from '../src/channels/sms/sms-replies.ts';
 import { formatReference, generateReference } from '../src/core/cases/reference.ts';
-import { findTopic } from '../src/core/knowledge/information-source.ts';
 import { isOptedOut } from '../src/core/messages/opt-outs.ts';
 import { queueMessage } from '../src/core/messages/queue-message.ts';
 import { MAX_SMS_PARTS, smsLength } from '../src/core/messages/sms-length.ts';
@@ -483,12 +482,98 @@ describe('SMS channel', () => {
       assert.equal(await isOptedOut(db(), 'sms', phone), false);
     });
 
-    test('INFO and TAARIFA say that answers are coming while the knowledge base has none', async () => {
-      const english = await sms(freshPhone(), 'INFO passport');
+    /** A shipped article in a language, by its slug, with the readings counted for it. */
+    const article = async (slug: string, language: Language) => {
+      const found = await db()
+        .selectFrom('knowledgeArticles as a')
+        .innerJoin('knowledgeTexts as t', 't.articleId', 'a.id')
+        .select(['a.id', 't.title', 't.sms'])
+        .where('a.slug', '=', slug)
+        .where('t.language', '=', language)
+        .executeTakeFirstOrThrow();
+      const readings = await db()
+        .selectFrom('selfServiceAnswers')
+        .select(['channel', 'language', 'query'])
+        .where('articleId', '=', found.id)
+        .execute();
+      return { ...found, readings };
+    };
+    /** An answer's reply: title, SMS form, and the portal's link on a line each. */
+    const ANSWER = /^Baraza: (.+)\n(.+)\n(?:More|Zaidi): (https?:\/\/[^/\s]+)\/help\/([a-z0-9-]+)$/;
+
+    for (const [text, language, more] of [
+      ['INFO passport', 'en', 'More'],
+      ['maelezo pasipoti', 'sw', 'Zaidi'],
+      ['Taarifa: pasport', 'sw', 'Zaidi'],
+    ] as const) {
+      test(`"${text}" answers with the best match's SMS form and a link to its page on the portal, within three parts`, async () => {
+        const sent = await sms(freshPhone(), text);
+        assert.deepEqual(sent.json, { outcome: 'info', duplicate: false });
+        const reply = sent.reply ?? '';
+        const match = ANSWER.exec(reply);
+        assert.ok(match, reply);
+        const [, title, answer, , slug] = match;
+        assert.match(slug ?? '', /^dis-passport-/);
+        assert.ok(reply.includes(`\n${more}: `));
+        // The article's own title and SMS form, uncut, in the language of the keyword.
+        const found = await article(slug ?? '', language);
+        assert.deepEqual([title, answer], [found.title, found.sms]);
+        assert.equal(smsLength(reply).encoding, 'gsm7');
+        assert.ok(smsLength(reply).parts <= MAX_SMS_PARTS, reply);
+        // Counted as read by SMS, with the words.
+        assert.deepEqual(found.readings.at(-1), {
+          channel: 'sms',
+          language,
+          query: text.split(/\s+/).slice(1).join(' '),
+        });
+      });
+    }
+
+    test('INFO alone says how to ask, with the common questions that fit; TAARIFA and MAELEZO alone in Kiswahili', async () => {
+      const english = await sms(freshPhone(), 'INFO');
       assert.deepEqual(english.json, { outcome: 'info', duplicate: false });
-      assert.match(english.reply ?? '', /^Baraza: answers to common questions are coming soon/);
-      const swahili = await sms(freshPhone(), 'taarifa pasipoti');
-      assert.match(swahili.reply ?? '', /^Baraza: majibu ya maswali ya kawaida yanakuja hivi karibuni/);
+      const reply = english.reply ?? '';
+      assert.match(reply, /^Baraza: send INFO and a few words about your question, like INFO passport/);
+      const questions = reply.split('\n').slice(1);
+      assert.ok(questions.length >= 4, reply);
+      assert.ok(questions.includes('How do I get a KRA PIN?'), reply);
+      assert.ok(smsLength(reply).parts <= MAX_SMS_PARTS, reply);
+      for (const keyword of ['TAARIFA', 'Maelezo.']) {
+        const swahili = (await sms(freshPhone(), keyword)).reply ?? '';
+        assert.match(swahili, /^Baraza: tuma MAELEZO na maneno machache kuhusu swali lako/);
+        assert.ok(swahili.split('\n').includes('Nitapataje PIN ya KRA?'), swahili);
+        assert.ok(smsLength(swahili).parts <= MAX_SMS_PARTS, swahili);
+      }
+    });
+
+    test('INFO with words that match nothing says so in one SMS: other words to try, the portal, or a question to an office', async () => {
+      const english = await sms(freshPhone(), 'INFO xyzzy qwerty');
+      assert.deepEqual(english.json, { outcome: 'info', duplicate: false });
+      assert.match(
+        english.reply ?? '',
+        /^Baraza: nothing found for "xyzzy qwerty"\. Try other words \(INFO passport\) or see \S+\/help\. Or send us your question in your own words\.$/,
+      );
+      const swahili = await sms(freshPhone(), 'MAELEZO zzzz');
+      assert.match(swahili.reply ?? '', /^Baraza: hakuna jibu kwa "zzzz"\. Jaribu maneno mengine/);
+      // One SMS, when the words are short.
+      assert.equal(smsLength(english.reply ?? '').parts, 1);
+      assert.equal(smsLength(swahili.reply ?? '').parts, 1);
+    });
+
+    test('a citizen who chose Kiswahili gets the answer in Kiswahili whatever the keyword', async () => {
+      const phone = freshPhone();
+      await sms(phone, PASSPORT);
+      await db()
+        .updateTable('citizens')
+        .set({ preferredLanguage: 'sw' })
+        .where('phone', '=', phone)
+        .execute();
+      const reply = (await sms(phone, 'INFO KRA PIN')).reply ?? '';
+      const match = ANSWER.exec(reply);
+      assert.ok(match, reply);
+      const found = await article(match[4] ?? '', 'sw');
+      assert.equal(match[2], found.sms);
+      assert.ok(reply.includes('\nZaidi: '), reply);
     });
 
     test('a sentence that starts with a keyword is a report, not a keyword', async () => {
@@ -706,15 +791,21 @@ describe('reading an SMS', () => {
     ['status: 48273925648', { kind: 'status', reference: '48273925648', language: 'en' }],
     ['HALI', { kind: 'status', reference: '', language: 'sw' }],
     ['4827 3925 648', { kind: 'status', reference: '4827 3925 648', language: undefined }],
-    ['INFO passport', { kind: 'info', topic: 'passport', language: 'en' }],
-    ['taarifa kitambulisho cha taifa', { kind: 'info', topic: 'kitambulisho cha taifa', language: 'sw' }],
-    ['INFO', { kind: 'info', topic: '', language: 'en' }],
+    ['INFO passport', { kind: 'info', words: 'passport', language: 'en' }],
+    ['taarifa kitambulisho cha taifa', { kind: 'info', words: 'kitambulisho cha taifa', language: 'sw' }],
+    ['Maelezo: pasipoti ya mtoto?', { kind: 'info', words: 'pasipoti ya mtoto', language: 'sw' }],
+    ['MAELEZO', { kind: 'info', words: '', language: 'sw' }],
+    ['INFO', { kind: 'info', words: '', language: 'en' }],
     ['Stop the bribes at the weighbridge', { kind: 'text', text: 'Stop the bribes at the weighbridge' }],
     ['Help me, no water since Monday', { kind: 'text', text: 'Help me, no water since Monday' }],
     ['Hali ya barabara ni mbaya', { kind: 'text', text: 'Hali ya barabara ni mbaya' }],
     [
       'Taarifa kuhusu wizi wa mafuta katika kituo',
       { kind: 'text', text: 'Taarifa kuhusu wizi wa mafuta katika kituo' },
+    ],
+    [
+      'Maelezo ya wizi katika soko la Gikomba jana',
+      { kind: 'text', text: 'Maelezo ya wizi katika soko la Gikomba jana' },
     ],
     ['MAJI Kibera\nno water', { kind: 'text', text: 'MAJI Kibera\nno water' }],
   ];
@@ -723,18 +814,6 @@ describe('reading an SMS', () => {
       assert.deepEqual(readSms(text), command);
     });
   }
-
-  test('a topic is found by its id, its title, or a word of its title', () => {
-    const topics = [
-      { id: 'passport', title: 'Passports' },
-      { id: 'id-card', title: 'National ID card' },
-    ];
-    assert.equal(findTopic(topics, 'PASSPORT')?.id, 'passport');
-    assert.equal(findTopic(topics, 'national id card')?.id, 'id-card');
-    assert.equal(findTopic(topics, 'ID')?.id, 'id-card');
-    assert.equal(findTopic(topics, 'visa'), undefined);
-    assert.equal(findTopic(topics, ''), undefined);
-  });
 });
 
 describe('SMS length', () => {
@@ -803,14 +882,15 @@ describe('SMS length', () => {
     { kind: 'info_coming' },
     {
       kind: 'info_answer',
-      topic: 'Replacing a lost passport after theft or loss abroad',
+      title: 'What should I do to replace a passport lost abroad, or one that was stolen?',
       answer: LONG_ANSWER,
+      slug: 'dis-passport-lost-or-stolen-abroad-and-replacement',
     },
     {
-      kind: 'info_unknown',
-      topic: 'visa',
-      topics: Array.from({ length: 60 }, (_, i) => `Topic number ${i + 1}`),
+      kind: 'info_help',
+      topics: Array.from({ length: 60 }, (_, i) => `How do I do the thing number ${i + 1}?`),
     },
+    { kind: 'info_unknown', words: 'w'.repeat(40) },
     { kind: 'too_short' },
     { kind: 'too_long', max: 1600 },
   ];
@@ -829,6 +909,14 @@ describe('SMS length', () => {
           assert.ok(text.includes(formatReference(reference)), `${reply.kind} lost its reference: ${text}`);
         }
         if (reply.kind === 'created') assert.ok(text.includes('123456'), 'the PIN is never cut');
+        if (reply.kind === 'info_answer') {
+          assert.ok(text.endsWith(`${portal.portal}/help/${reply.slug}`), `the link is never cut: ${text}`);
+        }
+        if (reply.kind === 'info_help') {
+          // Whole questions only, as many as fit.
+          assert.match(text, /\nHow do I do the thing number \d+\?$/);
+          assert.ok(smsLength(`${text}\nHow do I do the thing number 60?`).parts > MAX_SMS_PARTS);
+        }
       }
     });
   }
@@ -837,14 +925,16 @@ describe('SMS length', () => {
     const text = renderSmsReply(
       {
         kind: 'info_answer',
-        topic: 'Pasipoti 🛂',
+        title: 'Pasipoti 🛂',
         answer: `Omba kwenye eCitizen 🛂 ${'na picha mbili. '.repeat(40)}`,
+        slug: 'dis-passport-apply',
       },
       'sw',
       portal,
     );
     assert.equal(smsLength(text).encoding, 'ucs2');
     assert.ok(smsLength(text).parts <= MAX_SMS_PARTS, text);
-    assert.match(text, /^Baraza, Pasipoti 🛂: Omba kwenye eCitizen/);
+    assert.match(text, /^Baraza: Pasipoti 🛂\nOmba kwenye eCitizen 🛂 na picha/);
+    assert.match(text, /\.\.\.\nZaidi: https:\/\/baraza\.example\.go\.ke\/help\/dis-passport-apply$/);
   });
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { inputAfter, menuContext } from '../src/channels/ussd/answer-hop.ts';
-import type { InformationSource } from '../src/channels/ussd/information-source.ts';
+import {
+  type Answer,
+  type InformationSource,
+  informationComingSoon,
+} from '../src/channels/ussd/information-source.ts';
 import { type MenuContext, renderScreen } from '../src/channels/ussd/render-screen.ts';
 import { home, type MenuPorts, step } from '../src/channels/ussd/ussd-menu.ts';
 import { menuPorts, type UssdDeps } from '../src/channels/ussd/ussd-ports.ts';
@@ -14,20 +18,49 @@ import { freshPhone } from './helpers/ussd.ts';
 /*
  * The menu as a function: a state and one input give the next state (ussd-menu.ts), rendered as a
  * screen (render-screen.ts). Tables of cases, on a real database for the lists it reads; the
- * knowledge base, which does not exist yet, is a small source of topics here, which is what its
- * seam (InformationSource) is for.
+ * knowledge base is a small fake behind its seam (InformationSource) here, so that the rules of
+ * "Information" (an office gone quiet, an answer withdrawn, a search that finds nothing) can be
+ * set up exactly; test/ussd.test.ts goes through it with the real articles.
  */
 
+const OFFICES = [
+  { id: 'office-imm', name: 'Immigration' },
+  { id: 'office-quiet', name: 'KRA' },
+];
 const TOPICS = Array.from({ length: 25 }, (_, i) => ({
   id: `t${i + 1}`,
   title: `How to renew permit ${i + 1}`,
 }));
-const knowledge: InformationSource = {
-  topics: async (language) =>
-    TOPICS.map((t) => ({ ...t, title: language === 'sw' ? `${t.title} (sw)` : t.title })),
-  answer: async (id) =>
-    id === 't3' ? 'Renew it at any Huduma Centre with your old permit and ID.' : undefined,
+const ANSWER: Answer = {
+  id: 't3',
+  slug: 'imm-renew-permit',
+  title: 'How to renew permit 3',
+  sms: 'Renew it at any Huduma Centre with your old permit and ID.',
+  ussd: ['Renew it at any Huduma Centre.', 'Bring your old permit and ID.', 'It takes 7 days.'],
 };
+/** The readings counted, as recordRead was called. */
+const reads: unknown[][] = [];
+const knowledge: InformationSource = {
+  offices: async () => OFFICES,
+  // KRA's answers were all withdrawn after its name was listed.
+  topics: async (language, officeId) =>
+    officeId === 'office-quiet'
+      ? []
+      : TOPICS.map((t) => ({ ...t, title: language === 'sw' ? `${t.title} (sw)` : t.title })),
+  search: async (words) => (/permit|kibali/i.test(words) ? TOPICS.slice(2, 5) : []),
+  answer: async (id) => (id === ANSWER.id ? ANSWER : undefined),
+  recordRead: async (...args) => {
+    reads.push(args);
+  },
+};
+const INFO_HOME: Screen = { kind: 'info_home', page: 0, offices: OFFICES };
+const TOPICS_SCREEN: Screen = { kind: 'info_topics', page: 0, topics: TOPICS, office: 'Immigration' };
+const READING = (page: number): Screen => ({
+  kind: 'info_reading',
+  topicId: 't3',
+  page,
+  screens: ANSWER.ussd,
+});
 
 const at = (screen: Screen, extra: Partial<UssdState> = {}): UssdState => ({
   ...home('en'),
@@ -198,31 +231,116 @@ const CASES: {
     input: '0',
     kind: 'my_cases',
   },
-  { name: 'main, 4: the topics', from: home('en'), input: '4', kind: 'info_topics' },
   {
-    name: 'topics, 3: its answer',
-    from: at({ kind: 'info_topics', page: 0, topics: TOPICS }),
+    name: 'main, 4: search, then the offices with answers',
+    from: home('en'),
+    input: '4',
+    kind: 'info_home',
+    check: (next) => assert.deepEqual(next.screen, INFO_HOME),
+  },
+  {
+    name: 'information, 1: search by words',
+    from: at(INFO_HOME),
+    input: '1',
+    kind: 'info_search',
+  },
+  {
+    name: "information, 2: the office's questions",
+    from: at(INFO_HOME),
+    input: '2',
+    kind: 'info_topics',
+    check: (next) => assert.deepEqual(next.screen, TOPICS_SCREEN),
+  },
+  {
+    name: 'information, an office with no answers any more',
+    from: at(INFO_HOME),
     input: '3',
-    kind: 'info_answer',
+    kind: 'info_home',
+    error: 'info_gone',
+  },
+  {
+    name: 'information, 4 of 3',
+    from: at(INFO_HOME),
+    input: '4',
+    kind: 'info_home',
+    error: 'choice',
+  },
+  {
+    name: 'search, words that match: the answers found, with the words',
+    from: at({ kind: 'info_search' }),
+    input: ' renew permit ',
+    kind: 'info_topics',
     check: (next) =>
       assert.deepEqual(next.screen, {
-        kind: 'info_answer',
-        text: 'Renew it at any Huduma Centre with your old permit and ID.',
+        kind: 'info_topics',
+        page: 0,
+        topics: TOPICS.slice(2, 5),
+        words: 'renew permit',
       }),
   },
   {
-    name: 'topics, one gone since: coming',
-    from: at({ kind: 'info_topics', page: 0, topics: TOPICS }),
-    input: '4',
-    kind: 'info_coming',
+    name: 'search, words that match nothing',
+    from: at({ kind: 'info_search' }),
+    input: 'visa',
+    kind: 'info_search',
+    error: 'no_match',
   },
   {
-    name: 'topics, 98: page 2',
-    from: at({ kind: 'info_topics', page: 0, topics: TOPICS }),
+    name: 'search, no words',
+    from: at({ kind: 'info_search' }),
+    input: '',
+    kind: 'info_search',
+    error: 'no_match',
+  },
+  {
+    name: 'search, 0: back',
+    from: at({ kind: 'info_search' }, { back: [INFO_HOME] }),
+    input: '0',
+    kind: 'info_home',
+  },
+  {
+    name: 'questions, 3: the first screen of its answer',
+    from: at(TOPICS_SCREEN),
+    input: '3',
+    kind: 'info_reading',
+    check: (next) => assert.deepEqual([next.screen, next.back], [READING(0), [TOPICS_SCREEN]]),
+  },
+  {
+    name: 'questions, one withdrawn since: the list again, saying so',
+    from: at(TOPICS_SCREEN),
+    input: '4',
+    kind: 'info_topics',
+    error: 'info_gone',
+  },
+  {
+    name: 'questions, 98: page 2',
+    from: at(TOPICS_SCREEN),
     input: '98',
     kind: 'info_topics',
     check: (next) => assert.equal((next.screen as { page: number }).page, 1),
   },
+  {
+    name: 'answer, 98: its next screen',
+    from: at(READING(0), { back: [TOPICS_SCREEN] }),
+    input: '98',
+    kind: 'info_reading',
+    check: (next) => assert.deepEqual([next.screen, next.back], [READING(1), [TOPICS_SCREEN, READING(0)]]),
+  },
+  {
+    name: 'answer, 98 on its last screen',
+    from: at(READING(2)),
+    input: '98',
+    kind: 'info_reading',
+    error: 'choice',
+  },
+  { name: 'answer, 1', from: at(READING(0)), input: '1', kind: 'info_reading', error: 'choice' },
+  {
+    name: 'answer, 0: back to the questions',
+    from: at(READING(0), { back: [TOPICS_SCREEN] }),
+    input: '0',
+    kind: 'info_topics',
+  },
+  { name: 'answer, 00: the main menu', from: at(READING(1)), input: '00', kind: 'main' },
   {
     name: 'an END screen takes nothing more',
     from: at({ kind: 'cancelled' }),
@@ -268,8 +386,8 @@ describe('the USSD menu, one input at a time', () => {
     });
   }
 
-  test("the topics of the knowledge base are listed 98 by 98 in the caller's language", async () => {
-    let state = await step(home('sw'), '4', menu, ports);
+  test("an office's questions are listed 98 by 98 in the caller's language", async () => {
+    let state = await step(await step(home('sw'), '4', menu, ports), '2', menu, ports);
     const titles: string[] = [];
     for (let i = 0; i < 20; i++) {
       const { text } = renderScreen(state, menu);
@@ -282,6 +400,26 @@ describe('the USSD menu, one input at a time', () => {
       titles,
       TOPICS.map((t) => `${t.title} (sw)`),
     );
+  });
+
+  test('an answer opened is counted as read once, with the words that found it', async () => {
+    reads.length = 0;
+    let state = await step(home('sw'), '4', menu, ports);
+    for (const input of ['1', 'kibali', '1', '98', '0', '0']) state = await step(state, input, menu, ports);
+    assert.equal(state.screen.kind, 'info_topics');
+    assert.deepEqual(reads, [['t3', 'ussd', 'sw', 'kibali']]);
+    // Through an office's questions, no words.
+    for (const input of ['0', '0', '2', '3']) state = await step(state, input, menu, ports);
+    assert.deepEqual(reads.at(-1), ['t3', 'ussd', 'sw', undefined]);
+  });
+
+  test('with no answers in the knowledge base, Information says that they are coming, and ends', async () => {
+    const next = await step(home('en'), '4', menu, { ...ports, information: informationComingSoon });
+    assert.equal(next.screen.kind, 'info_coming');
+    assert.deepEqual(renderScreen(next, menu), {
+      end: true,
+      text: 'Answers to common questions are coming soon. To ask a question now, dial *384*2020#, choose 1 (Report a problem), then Question.',
+    });
   });
 
   test("the next hop's input is what follows the stored text and its *, a * in it included", () => {

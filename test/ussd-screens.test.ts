@@ -72,7 +72,35 @@ describe('every USSD screen', () => {
     return phone;
   }
 
-  async function walk(language: Language): Promise<string[]> {
+  /**
+   * The knowledge base's screens as kinds of screen: every office's questions, every search's
+   * answers and every page of every answer would be thousands of hops, each replayed from the
+   * start, so the walk takes a list of questions as one kind whatever its office or words, and an
+   * answer as one kind at each page depth (98 pressed so many times); every page of every answer
+   * is rendered in a test of its own below.
+   */
+  async function infoKinds(t: typeof ussdEn) {
+    const texts = await ctx.database.db.selectFrom('knowledgeTexts').select('ussd').execute();
+    const start = (line: string) => line.slice(0, 40);
+    const answerStarts = new Set(texts.flatMap((row) => row.ussd.map(start)));
+    const questions = new RegExp(`^(${t.info.questions.replace('{{office}}', '.+')}|${t.info.found})$`);
+    return (text: string, path: string[]): string | undefined => {
+      const lines = text.split('\n');
+      const numbers = [...text.matchAll(/^(\d+)\. /gm)].map((m) => m[1]).join(',');
+      if (lines.some((line) => answerStarts.has(start(line)))) {
+        let depth = 0;
+        while (path[path.length - 1 - depth] === '98') depth++;
+        const error = answerStarts.has(start(lines[0] ?? '')) ? '' : lines[0];
+        return `answer|${error}|${depth}|${numbers}`;
+      }
+      if (lines.some((line) => questions.test(line))) {
+        return `questions|${questions.test(lines[0] ?? '') ? '' : lines[0]}|${numbers}`;
+      }
+      return undefined;
+    };
+  }
+
+  async function walk(language: Language): Promise<{ texts: string[]; kinds: Set<string> }> {
     const phone = await callerWithCases(language);
     // A case of its own per walk: the walk's wrong PINs lock it in the end.
     const anonymous = await submitCase(ctx, { citizen: undefined, anonymous: true });
@@ -89,7 +117,13 @@ describe('every USSD screen', () => {
       anonymous.pin,
       anonymous.pin === '999999' ? '888888' : '999999',
       '12',
+      // For "Search by words": a typo that finds the passport answers, and a Kiswahili word.
+      'pasport',
+      'kodi',
     ];
+    const t = language === 'en' ? ussdEn : ussdSw;
+    const prompts = [t.report.description, t.track.reference, t.track.pin, t.info.ask];
+    const kindOf = await infoKinds(t);
     const texts: string[] = [];
     const seen = new Set<string>();
     const queue: string[][] = [[]];
@@ -108,22 +142,23 @@ describe('every USSD screen', () => {
       assert.ok(screen.kind, `${path.join('*')}: neither CON nor END: ${screen.body}`);
       assertFits(screen.text, `${language} ${path.join('*').slice(0, 80)}`);
       texts.push(screen.text);
-      if (screen.kind === 'END' || seen.has(signature(screen.text))) continue;
-      seen.add(signature(screen.text));
+      const kind = kindOf(screen.text, path) ?? signature(screen.text);
+      if (screen.kind === 'END' || seen.has(kind)) continue;
+      seen.add(kind);
       // Choosing the other language there would walk the other language's tree here again.
       const switching = screen.text.includes(ussdEn.language.title);
       const options = [...screen.text.matchAll(/^(\d+)\. /gm)]
         .map((m) => m[1] ?? '')
         .filter((o) => !switching || o === '0');
-      const asksForWords = options.every((o) => o === '0' || o === '00');
+      const asksForWords = prompts.some((prompt) => screen.text.includes(prompt));
       for (const input of [...options, '77', ...(asksForWords ? words : [])]) queue.push([...path, input]);
     }
-    return texts;
+    return { texts, kinds: seen };
   }
 
   for (const language of ['en', 'sw'] as const) {
     test(`the menu tree in ${language === 'en' ? 'English' : 'Kiswahili'}: every screen fits and is GSM-7`, async () => {
-      const texts = await walk(language);
+      const { texts, kinds } = await walk(language);
       const t = language === 'en' ? ussdEn : ussdSw;
       // The walk reached every kind of screen of the tree.
       const expected = [
@@ -141,7 +176,10 @@ describe('every USSD screen', () => {
         t.track.locked,
         t.mine.title,
         t.mine.sealed,
-        t.info.coming.split('.')[0] ?? '',
+        t.info.title,
+        t.info.ask,
+        t.info.questions.replace('{{office}}', ''),
+        t.info.found,
         t.language.title,
         t.errors.choice,
         t.errors.too_short,
@@ -151,6 +189,7 @@ describe('every USSD screen', () => {
         t.errors.not_found,
         t.errors.pin_format,
         t.errors.pin_wrong,
+        t.errors.no_match,
         `98. ${t.nav.more}`,
       ];
       for (const marker of expected) {
@@ -159,6 +198,9 @@ describe('every USSD screen', () => {
           `no screen with "${marker}" among ${texts.length}`,
         );
       }
+      // An answer's first page, with more to read, and its last, reached with 98.
+      assert.ok(kinds.has('answer||0|98,0,00'), [...kinds].filter((k) => k.startsWith('answer')).join('\n'));
+      assert.ok([...kinds].some((k) => /^answer\|\|[1-3]\|0,00$/.test(k)));
       assert.ok(texts.length > 100, `only ${texts.length} screens walked`);
     });
   }
@@ -244,11 +286,24 @@ describe('every USSD screen', () => {
       { kind: 'track_locked' },
       { kind: 'no_cases' },
       {
+        kind: 'info_home',
+        page: 0,
+        offices: Array.from({ length: 30 }, (_, i) => ({ id: `${i}`, name: longName })),
+      },
+      { kind: 'info_search' },
+      {
         kind: 'info_topics',
         page: 0,
         topics: Array.from({ length: 30 }, (_, i) => ({ id: `${i}`, title: longName })),
+        office: longName,
       },
-      { kind: 'info_answer', text: longName.repeat(4) },
+      {
+        kind: 'info_topics',
+        page: 0,
+        topics: Array.from({ length: 8 }, (_, i) => ({ id: `${i}`, title: longName })),
+        words: 'w'.repeat(100),
+      },
+      { kind: 'info_reading', topicId: 'x', page: 0, screens: ['a'.repeat(150), longName.repeat(4)] },
       { kind: 'info_coming' },
       ...CASE_STATUSES.flatMap((status) => [
         {
@@ -288,6 +343,35 @@ describe('every USSD screen', () => {
               assertFits(reply.text, `${language} ${screen.kind} page ${page} ${error?.key ?? ''}`);
             }
           }
+        }
+      }
+    }
+  });
+
+  test('every page of every published answer fits, with or without a line saying what was wrong', async () => {
+    const texts = await ctx.database.db
+      .selectFrom('knowledgeTexts as t')
+      .innerJoin('knowledgeArticles as a', 'a.id', 't.articleId')
+      .select(['t.articleId', 't.language', 't.ussd'])
+      .where('a.status', '=', 'published')
+      .execute();
+    assert.ok(texts.length >= 100, `only ${texts.length} texts`);
+    const menu = { ussdCode: '*384*2020#', counties: [], resumeMinutes: 5 };
+    for (const text of texts) {
+      for (const [page, words] of text.ussd.entries()) {
+        for (const error of [undefined, { key: 'choice' }]) {
+          const state: UssdState = {
+            language: text.language,
+            screen: { kind: 'info_reading', topicId: text.articleId, page, screens: text.ussd },
+            back: [],
+            draft: {},
+            ...(error ? { error } : {}),
+          };
+          const { end, text: screen } = renderScreen(state, menu);
+          assert.equal(end, false);
+          assertFits(screen, `${text.articleId} ${text.language} page ${page}`);
+          // Without an error line nothing of the answer is cut.
+          if (!error) assert.ok(screen.startsWith(`${words}\n`), screen);
         }
       }
     }

@@ -341,13 +341,139 @@ describe('USSD channel', () => {
     assertScreen(await caller.press('00'), 'CON', /^Baraza: talk to government/);
   });
 
-  test('information says that answers are coming, in both languages', async () => {
+  /**
+   * A shipped article's title and USSD screens in a language, as the knowledge base holds them; by
+   * its slug, or by its title as a list shows it (a long one cut, with "...").
+   */
+  const article = async (by: { slug: string } | { title: string }, language: 'en' | 'sw') => {
+    const found = await ctx.database.db
+      .selectFrom('knowledgeArticles as a')
+      .innerJoin('knowledgeTexts as t', 't.articleId', 'a.id')
+      .select(['a.id', 'a.slug', 't.title', 't.ussd'])
+      .where('t.language', '=', language)
+      .$if('slug' in by, (q) => q.where('a.slug', '=', 'slug' in by ? by.slug : ''))
+      .$if('title' in by, (q) =>
+        q.where('t.title', 'like', 'title' in by ? `${by.title.replace(/\.\.\.$/, '')}%` : ''),
+      )
+      .executeTakeFirstOrThrow();
+    return found;
+  };
+  /** The readings the knowledge base counted for an article, by channel. */
+  const readingsOf = async (articleId: string) =>
+    ctx.database.db
+      .selectFrom('selfServiceAnswers')
+      .select(['channel', 'language', 'query'])
+      .where('articleId', '=', articleId)
+      .execute();
+  /** The numbered items of a list screen, with their numbers. */
+  const items = (screen: Screen) =>
+    [...screen.text.matchAll(/^(\d+)\. (.*)$/gm)]
+      .map((m) => ({ number: m[1] ?? '', label: m[2] ?? '' }))
+      .filter((item) => !['98', '0', '00'].includes(item.number));
+
+  test("information in English: an office's questions, an answer read page by page with 98, then 0 back to the list", async () => {
+    const passport = await article({ slug: 'dis-passport-apply' }, 'en');
+    const before = (await readingsOf(passport.id)).length;
+    const caller = await callerIn('en');
+    const home = await caller.press('4');
+    assertScreen(home, 'CON', /^Information: search, or choose an office:\n1\. Search by words\n2\. /);
+    assert.match(home.text, /\n\d+\. Immigration\n[\s\S]*\n0\. Back\n00\. Main menu$/);
+    const questions = await caller.press(option(home, 'Immigration'));
     assertScreen(
-      await (await callerIn('en')).press('4'),
-      'END',
-      /^Answers to common questions are coming soon\./,
+      questions,
+      'CON',
+      /^Immigration: common questions\n1\. How do I apply for a Kenyan passport\?\n/,
     );
-    assertScreen(await (await callerIn('sw')).press('4'), 'END', /^Majibu ya maswali ya kawaida yanakuja/);
+    assert.match(questions.text, /\n98\. More\n0\. Back\n00\. Main menu$/);
+
+    const more = '\n98. More\n0. Back\n00. Main menu';
+    const last = '\n0. Back\n00. Main menu';
+    const pages = passport.ussd;
+    assert.equal(pages.length, 3);
+    assert.equal((await caller.press('1')).text, `${pages[0]}${more}`);
+    assert.equal((await caller.press('98')).text, `${pages[1]}${more}`);
+    const end = await caller.press('98');
+    assertScreen(end, 'CON');
+    assert.equal(end.text, `${pages[2]}${last}`);
+    // Nothing more to read: 98 is not a choice there; 0 goes back a page at a time, to the list.
+    assertScreen(await caller.press('98'), 'CON', /^Invalid choice\.\n/);
+    assert.equal((await caller.press('0')).text, `${pages[1]}${more}`);
+    assert.equal((await caller.press('0')).text, `${pages[0]}${more}`);
+    assert.equal((await caller.press('0')).text, questions.text);
+    assertScreen(await caller.press('00'), 'CON', /^Baraza: talk to government/);
+    // Read once, whatever the paging.
+    const readings = await readingsOf(passport.id);
+    assert.equal(readings.length, before + 1);
+    assert.deepEqual(readings.at(-1), { channel: 'ussd', language: 'en', query: null });
+  });
+
+  test("information in Kiswahili: an office's questions and an answer, 98 to its end, 00 to the menu", async () => {
+    const sha = await article({ slug: 'moh-sha-registration' }, 'sw');
+    const caller = await callerIn('sw');
+    const home = await caller.press('4');
+    assertScreen(home, 'CON', /^Habari: tafuta, au chagua ofisi:\n1\. Tafuta kwa maneno\n/);
+    const questions = await caller.press(option(home, 'MoH'));
+    assertScreen(questions, 'CON', /^MoH: maswali ya kawaida\n1\. Ninajisajili vipi na SHA\?\n/);
+    assert.match(questions.text, /\n98\. Zaidi\n0\. Rudi\n00\. Menyu kuu$/);
+    const more = '\n98. Zaidi\n0. Rudi\n00. Menyu kuu';
+    assert.equal((await caller.press('1')).text, `${sha.ussd[0]}${more}`);
+    for (const page of sha.ussd.slice(1, -1)) assert.equal((await caller.press('98')).text, `${page}${more}`);
+    assert.equal((await caller.press('98')).text, `${sha.ussd.at(-1)}\n0. Rudi\n00. Menyu kuu`);
+    assertScreen(await caller.press('00'), 'CON', /^Baraza: ongea na serikali/);
+  });
+
+  for (const language of ['en', 'sw'] as const) {
+    test(`searching by words in ${language === 'en' ? 'English' : 'Kiswahili'} forgives a typo: "pasport" finds the passport answers`, async () => {
+      const caller = await callerIn(language);
+      await caller.press('4');
+      const ask = await caller.press('1');
+      assertScreen(
+        ask,
+        'CON',
+        language === 'en'
+          ? /^Type a few words about your question \(e\.g\. passport\):\n0\. Back\n00\. Main menu$/
+          : /^Andika maneno machache kuhusu swali lako \(mfano: pasipoti\):\n0\. Rudi\n00\. Menyu kuu$/,
+      );
+      const found = await caller.press('pasport');
+      assertScreen(
+        found,
+        'CON',
+        language === 'en' ? /^Answers found:\n1\. / : /^Majibu yaliyopatikana:\n1\. /,
+      );
+      const listed = items(found);
+      assert.ok(listed.length >= 2, found.text);
+      for (const item of listed) assert.match(item.label, /passport|pasipoti/i);
+      // The first: its first screen.
+      const first = listed[0]?.label ?? '';
+      const chosen = await article({ title: first }, language);
+      const reading = await caller.press('1');
+      assertScreen(reading, 'CON');
+      assert.ok(reading.text.startsWith(`${chosen.ussd[0]}\n98. `), reading.text);
+      // Counted, with the words that found it.
+      assert.deepEqual((await readingsOf(chosen.id)).at(-1), { channel: 'ussd', language, query: 'pasport' });
+      // Back to the answers found, then to the question.
+      assert.equal((await caller.press('0')).text, found.text);
+      assert.equal((await caller.press('0')).text, ask.text);
+    });
+  }
+
+  test('a search that matches nothing asks again, saying so, in both languages', async () => {
+    const english = await callerIn('en');
+    await english.press('4', '1');
+    assertScreen(
+      await english.press('xyzzy qwerty'),
+      'CON',
+      /^Nothing found\. Try other words\.\nType a few words about your question/,
+    );
+    // The next words are searched as the first were.
+    assertScreen(await english.press('KRA PIN'), 'CON', /^Answers found:\n1\. How do I get a KRA PIN\?/);
+    const swahili = await callerIn('sw');
+    await swahili.press('4', '1');
+    assertScreen(
+      await swahili.press('zzzz'),
+      'CON',
+      /^Hakuna kilichopatikana\. Jaribu maneno mengine\.\nAndika maneno machache/,
+    );
   });
 
   test('changing the language on the menu is remembered for the number and for the citizen it belongs to', async () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
@@ -105,7 +106,11 @@ async function openEmbedded(options: OpenOptions): Promise<DatabaseHandle> {
     }
   }
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baraza-pglite-'));
-  const pglite = memory ? new PGlite() : new PGlite(path.join(dataDir, 'pglite'));
+  // pg_trgm: the knowledge base's typo-tolerant search (migrations/20261127T0900_knowledge.sql).
+  const extensions = { pg_trgm };
+  const pglite = memory
+    ? new PGlite({ extensions })
+    : new PGlite(path.join(dataDir, 'pglite'), { extensions });
   try {
     await pglite.waitReady;
     const server = new PGLiteSocketServer({

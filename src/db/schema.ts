@@ -48,6 +48,11 @@ export interface Database {
   ussdSessions: UssdSessionTable;
   ussdCallers: { phone: string; language: Language; updatedAt: Timestamp };
   ussdSessionEvents: UssdSessionEventTable;
+  knowledgeArticles: KnowledgeArticleTable;
+  knowledgeVersions: KnowledgeVersionTable;
+  knowledgeTexts: KnowledgeTextTable;
+  knowledgeWords: KnowledgeWordTable;
+  selfServiceAnswers: SelfServiceAnswerTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -227,6 +232,8 @@ export interface CaseTable {
   closedAt: Timestamp | null;
   nextDueAt: Timestamp | null;
   escalationLevel: Generated<EscalationLevel>;
+  /** An inquiry answered at once by this knowledge-base article (core/knowledge/auto-answer.ts). */
+  autoAnswerArticleId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type ActorType = 'citizen' | 'staff' | 'api_key' | 'system';
@@ -565,4 +572,80 @@ export interface InboundSmsTable {
   receivedAt: Timestamp;
   claimedAt: Timestamp;
   handledAt: Timestamp | null;
+}
+
+export type ArticleStatus = 'draft' | 'published' | 'retired';
+export type VersionState = 'draft' | 'in_review' | 'published' | 'superseded' | 'returned';
+
+/** One language of an article: the web page, the SMS and the USSD screens. */
+export interface ArticleText {
+  title: string;
+  summary: string;
+  /** Simple Markdown (core/knowledge/render-article.ts). */
+  body: string;
+  sms: string;
+  ussd: string[];
+  keywords: string[];
+}
+export type ArticleContent = Record<Language, ArticleText>;
+
+export interface KnowledgeArticleTable {
+  id: string;
+  slug: string;
+  agencyId: string;
+  serviceId: string | null;
+  status: ArticleStatus;
+  position: Generated<number>;
+  publishedVersion: number | null;
+  publishedAt: Timestamp | null;
+  reviewBy: ColumnType<string, string, string>;
+  reviewRemindedFor: ColumnType<string | null, string | null | undefined, string | null>;
+  ownerId: string | null;
+  source: string | null;
+  customised: Generated<boolean>;
+  helpful: Generated<number>;
+  notHelpful: Generated<number>;
+  views: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface KnowledgeVersionTable {
+  articleId: string;
+  version: number;
+  state: VersionState;
+  content: ColumnType<ArticleContent, string, string>;
+  writtenBy: string | null;
+  writtenAt: Timestamp;
+  reviewedBy: string | null;
+  reviewedAt: Timestamp | null;
+  note: string | null;
+}
+
+export interface KnowledgeTextTable {
+  articleId: string;
+  language: Language;
+  title: string;
+  summary: string;
+  body: string;
+  sms: string;
+  ussd: string[];
+  keywords: string[];
+  search: ColumnType<string, never, never>;
+  headline: string;
+}
+
+export interface KnowledgeWordTable {
+  word: string;
+  articles: number;
+}
+
+export interface SelfServiceAnswerTable {
+  id: string;
+  articleId: string;
+  channel: 'web' | 'ussd' | 'sms' | 'console';
+  language: Language;
+  kind: 'stopped_report' | 'helpful' | 'not_helpful' | 'info';
+  query: string | null;
+  createdAt: Timestamp;
 }

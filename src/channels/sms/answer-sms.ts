@@ -4,7 +4,7 @@ import { findPhoneCitizen, trackCaseByPhone } from '../../core/cases/cases-of-ph
 import { type FollowUpDeps, replyToCase } from '../../core/cases/citizen-follow-ups.ts';
 import { type SubmitCaseDeps, submitCase } from '../../core/cases/submit-case.ts';
 import { AppError } from '../../core/errors.ts';
-import { findTopic, type InformationSource } from '../../core/knowledge/information-source.ts';
+import type { InformationSource } from '../../core/knowledge/information-source.ts';
 import type { Messenger } from '../../core/messages/messenger.ts';
 import { optIn, optOut } from '../../core/messages/opt-outs.ts';
 import type { SlaService } from '../../core/sla/sla-service.ts';
@@ -143,7 +143,7 @@ async function act(
     case 'info':
       return answer(
         'info',
-        await infoReply(deps, command.topic, languageOf(command.language)),
+        await infoReply(deps, command.words, languageOf(command.language)),
         command.language,
       );
     case 'text':
@@ -176,13 +176,25 @@ async function statusReply(
   }
 }
 
-async function infoReply(deps: SmsDeps, topic: string, language: Language): Promise<SmsReply> {
-  const topics = await deps.information.topics(language);
-  if (topics.length === 0) return { kind: 'info_coming' };
-  const found = findTopic(topics, topic);
-  const text = found ? await deps.information.answer(found.id, language) : undefined;
-  if (found && text) return { kind: 'info_answer', topic: found.title, answer: text };
-  return { kind: 'info_unknown', topic, topics: topics.map((t) => t.title) };
+/**
+ * INFO and some words: the best answer to them, counted as read. INFO alone: how to ask, with the
+ * common questions. Nothing found: other words to try, or the portal's search.
+ */
+async function infoReply(deps: SmsDeps, words: string, language: Language): Promise<SmsReply> {
+  const { information } = deps;
+  if (words === '') {
+    const topics = await information.topics(language);
+    if (topics.length === 0) return { kind: 'info_coming' };
+    return { kind: 'info_help', topics: topics.map((topic) => topic.title) };
+  }
+  const [best] = await information.search(words, language, 1);
+  const answer = best && (await information.answer(best.id, language));
+  if (answer) {
+    await information.recordRead?.(answer.id, 'sms', language, words);
+    return { kind: 'info_answer', title: answer.title, answer: answer.sms, slug: answer.slug };
+  }
+  const offices = await information.offices(language);
+  return offices.length === 0 ? { kind: 'info_coming' } : { kind: 'info_unknown', words };
 }
 
 /**

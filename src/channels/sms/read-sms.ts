@@ -8,8 +8,9 @@ import type { Language } from '../../db/schema.ts';
  *   weighbridge" is a complaint, not an opt-out;
  * - STATUS/HALI only followed by nothing or by what looks like a reference (digits, spaces,
  *   dashes): "Hali ya barabara ni mbaya" ("the state of the road is bad") is a report;
- * - INFO/TAARIFA only followed by a short topic (at most INFO_TOPIC_WORDS words): "Taarifa kuhusu
- *   wizi wa mafuta katika kituo" is a report;
+ * - INFO/TAARIFA/MAELEZO only followed by nothing or a few words to search for (at most
+ *   INFO_WORDS): "Taarifa kuhusu wizi wa mafuta katika kituo" ("a report about fuel theft at the
+ *   station") is a report;
  * - a message that is a case reference and nothing else asks for that case's status.
  * Everything else is the citizen's own words: a report, or the answer to a question on their case.
  */
@@ -19,7 +20,8 @@ export type SmsCommand =
   | { kind: 'help'; language: Language | undefined }
   | { kind: 'stop'; language: Language | undefined }
   | { kind: 'start'; language: Language | undefined }
-  | { kind: 'info'; topic: string; language: Language | undefined }
+  /** `words`: what to search the knowledge base for; '' for the list of common questions. */
+  | { kind: 'info'; words: string; language: Language | undefined }
   | { kind: 'text'; text: string };
 
 type KeywordKind = 'status' | 'help' | 'stop' | 'start' | 'info';
@@ -35,13 +37,14 @@ const KEYWORDS: Record<string, { kind: KeywordKind; language: Language }> = {
   ANZA: { kind: 'start', language: 'sw' },
   INFO: { kind: 'info', language: 'en' },
   TAARIFA: { kind: 'info', language: 'sw' },
+  MAELEZO: { kind: 'info', language: 'sw' },
 };
 
 /** The keywords a citizen may send, for the help text and the docs. */
 export const SMS_KEYWORDS = Object.keys(KEYWORDS);
 
-export const INFO_TOPIC_WORDS = 4;
-const INFO_TOPIC_LENGTH = 40;
+export const INFO_WORDS = 4;
+const INFO_LENGTH = 40;
 const REFERENCE_LIKE = /^[\d\s.-]+$/;
 /** 11 digits, however grouped: a reference on its own. */
 const BARE_REFERENCE = /^(?:\d[\s.-]*){11}$/;
@@ -64,8 +67,8 @@ export function readSms(text: string): SmsCommand {
         if (rest === '' || REFERENCE_LIKE.test(rest)) return { kind, reference: rest, language };
         break;
       case 'info':
-        if (rest.length <= INFO_TOPIC_LENGTH && words(rest) <= INFO_TOPIC_WORDS) {
-          return { kind, topic: rest, language };
+        if (rest.length <= INFO_LENGTH && wordCount(rest) <= INFO_WORDS) {
+          return { kind, words: rest, language };
         }
         break;
     }
@@ -76,4 +79,4 @@ export function readSms(text: string): SmsCommand {
   return { kind: 'text', text: text.trim() };
 }
 
-const words = (text: string) => (text === '' ? 0 : text.split(' ').length);
+const wordCount = (text: string) => (text === '' ? 0 : text.split(' ').length);

@@ -1,13 +1,13 @@
 import { formatReference } from '../../core/cases/reference.ts';
-import { fitSms } from '../../core/messages/sms-length.ts';
+import { fitSms, MAX_SMS_PARTS, smsLength } from '../../core/messages/sms-length.ts';
 import type { CaseStatus, Language } from '../../db/schema.ts';
 import { translator } from '../../i18n/index.ts';
 
 /*
  * Every reply the SMS channel sends, in the citizen's language (src/i18n/sms-*.json), and each
  * within three SMS parts (core/messages/sms-length.ts). Only the part that can grow is shortened:
- * an agency's name, an answer from the knowledge base, a list of topics, a word the citizen sent;
- * never the reference, the PIN or what to send next. Pure, so a test can render them all.
+ * an agency's name, an answer from the knowledge base, a list of questions, the words the citizen
+ * sent; never the reference, the PIN, a link or what to send next. Pure, so a test can render them all.
  */
 
 export type SmsReply =
@@ -22,8 +22,11 @@ export type SmsReply =
   | { kind: 'opted_out' }
   | { kind: 'opted_in' }
   | { kind: 'info_coming' }
-  | { kind: 'info_answer'; topic: string; answer: string }
-  | { kind: 'info_unknown'; topic: string; topics: string[] }
+  /** The best answer to the words sent: its SMS form, and a link to its page on the portal. */
+  | { kind: 'info_answer'; title: string; answer: string; slug: string }
+  /** INFO alone: how to ask, and the common questions' titles. */
+  | { kind: 'info_help'; topics: string[] }
+  | { kind: 'info_unknown'; words: string }
   | { kind: 'too_short' }
   | { kind: 'too_long'; max: number };
 
@@ -82,20 +85,34 @@ export function renderSmsReply(reply: SmsReply, language: Language, context: Rep
     case 'too_short':
       return s(reply.kind);
     case 'info_answer': {
-      const topic = shortened(reply.topic, TOPIC_ECHO);
-      return fitSms((answer) => s('info_answer', { topic, answer }), reply.answer);
+      const title = shortened(reply.title, TITLE_LIMIT);
+      const link = `${context.portal}/help/${encodeURIComponent(reply.slug)}`;
+      return fitSms((answer) => s('info_answer', { title, answer, link }), reply.answer);
     }
-    case 'info_unknown': {
-      const topic = shortened(reply.topic, TOPIC_ECHO);
-      return fitSms((topics) => s('info_unknown', { topic, topics }), reply.topics.join(', '));
-    }
+    case 'info_help':
+      return wholeItems((topics) => s('info_help', { topics }), reply.topics, '\n');
+    case 'info_unknown':
+      return s('info_unknown', { words: shortened(reply.words, WORDS_ECHO), portal });
     case 'too_long':
       return s('too_long', { max: reply.max });
   }
 }
 
-/** How much of a topic the citizen typed is said back to them. */
-const TOPIC_ECHO = 40;
+/** How much of what the citizen typed is said back to them. */
+const WORDS_ECHO = 40;
+/** An answer's title, as the knowledge base allows it (core/knowledge/article-content.ts). */
+const TITLE_LIMIT = 70;
+
+/** As many of the items as fit in three parts, whole, in their order. */
+function wholeItems(render: (list: string) => string, items: readonly string[], separator: string): string {
+  let fitting = '';
+  for (const item of items) {
+    const longer = fitting === '' ? item : `${fitting}${separator}${item}`;
+    if (smsLength(render(longer)).parts > MAX_SMS_PARTS) break;
+    fitting = longer;
+  }
+  return render(fitting);
+}
 
 const shortened = (text: string, length: number) =>
   text.length <= length ? text : `${text.slice(0, length - 3)}...`;

@@ -3,6 +3,8 @@
  * core/knowledge so one implementation serves both channels.
  */
 export {
+  type Answer,
+  type InformationOffice,
   type InformationSource,
   informationComingSoon,
   type Topic,

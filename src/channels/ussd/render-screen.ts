@@ -15,6 +15,8 @@ export const SCREEN_LIMIT = 182;
 export const KEYS = { more: '98', back: '0', main: '00' } as const;
 /** A list item's label is cut to this, so that one long name cannot push a page's others off. */
 const ITEM_LIMIT = 48;
+/** An office's name in a list's title is cut to this. */
+const OFFICE_LIMIT = 30;
 /** Case references and Kenya's times on a phone: short and the same in both languages. */
 const ZONE = 'Africa/Nairobi';
 
@@ -134,8 +136,15 @@ function screenLines(state: UssdState, ctx: MenuContext, t: UssdText, room: numb
     }
     case 'no_cases':
       return [t('mine.none', { code: ctx.ussdCode })];
-    case 'info_answer':
-      return [clip(screen.text, room)];
+    case 'info_search':
+      return [t('info.ask'), ...nav];
+    case 'info_reading': {
+      const more = screen.page + 1 < screen.screens.length ? [`${KEYS.more}. ${t('nav.more')}`] : [];
+      const tail = [...more, ...nav];
+      // An answer's screen is at most 150 characters, which leaves room for these lines; only an
+      // error line above it can make it give up its end.
+      return [clip(screen.screens[screen.page] ?? '', room - tail.join('\n').length - 1), ...tail];
+    }
     case 'info_coming':
       return [t('info.coming', { code: ctx.ussdCode })];
     default:
@@ -195,8 +204,16 @@ export function listOf(state: UssdState, ctx: Pick<MenuContext, 'counties'>): Me
         title: t('mine.title'),
         items: screen.cases.map((c) => `${formatReference(c.reference)} ${t(`status.${c.status}`)}`),
       };
+    case 'info_home':
+      return { title: t('info.title'), items: [t('info.search'), ...screen.offices.map((o) => o.name)] };
     case 'info_topics':
-      return { title: t('info.title'), items: screen.topics.map((topic) => topic.title) };
+      return {
+        title:
+          screen.office === undefined
+            ? t('info.found')
+            : t('info.questions', { office: clip(screen.office, OFFICE_LIMIT) }),
+        items: screen.topics.map((topic) => topic.title),
+      };
     default:
       return undefined;
   }
@@ -206,9 +223,10 @@ export function listOf(state: UssdState, ctx: Pick<MenuContext, 'counties'>): Me
  * Where each page of a list screen starts. Items keep their numbers on every page (the 47 counties
  * are numbered by their codes), so any number the caller knows is accepted on any page. The
  * pages leave room for the "invalid choice" line and for every navigation line, so a page shows
- * the same items with or without them.
+ * the same items with or without them. An answer's pages are its screens, one each.
  */
 export function pageStarts(state: UssdState, ctx: Pick<MenuContext, 'counties'>): number[] {
+  if (state.screen.kind === 'info_reading') return state.screen.screens.map((_, i) => i);
   const list = listOf(state, ctx);
   if (!list) return [0];
   const t = ussdText(state.language);

@@ -1,7 +1,7 @@
 import { parseReference } from '../../core/cases/reference.ts';
 import { AppError } from '../../core/errors.ts';
 import { CASE_TYPES, type CaseType, type Language } from '../../db/schema.ts';
-import type { InformationSource } from './information-source.ts';
+import type { InformationOffice, InformationSource, Topic } from './information-source.ts';
 import { itemCount, KEYS, type MenuContext, pageStarts } from './render-screen.ts';
 import {
   type AgencyChoice,
@@ -25,6 +25,10 @@ export const DESCRIPTION_LIMITS = { min: 5, max: 300 } as const;
 const BACK_LIMIT = 12;
 /** Above this a list would collide with the 98 and 00 keys. */
 export const LIST_LIMIT = 90;
+/** How many answers a search by words offers. */
+const SEARCH_RESULTS = 8;
+/** A search's words are cut to this (a caller's keypad seldom gets there). */
+const SEARCH_LENGTH = 100;
 
 export interface CompleteDraft {
   /** null: the caller did not know the office; triage decides. */
@@ -127,12 +131,19 @@ export async function step(
       if (!line) return refuse(state, 'choice');
       return forward(state, { kind: 'my_case', case: line });
     }
+    case 'info_home': {
+      const choice = chosen(input, state, ctx);
+      if (choice === undefined) return refuse(state, 'choice');
+      if (choice === 0) return forward(state, { kind: 'info_search' });
+      return officeTopics(state, screen.offices[choice - 1], ports);
+    }
+    case 'info_search':
+      return searchTopics(state, input, ports);
     case 'info_topics': {
       const choice = chosen(input, state, ctx);
       const topic = choice === undefined ? undefined : screen.topics[choice];
       if (!topic) return refuse(state, 'choice');
-      const text = await ports.information.answer(topic.id, lang);
-      return forward(state, text ? { kind: 'info_answer', text } : { kind: 'info_coming' });
+      return read(state, topic, screen.words, ports);
     }
     default:
       // A screen that only goes back (a case's details): anything but 0 and 00 is not a choice.
@@ -155,10 +166,11 @@ async function fromMain(state: UssdState, input: string, ports: MenuPorts): Prom
       return forward(state, cases.length ? { kind: 'my_cases', page: 0, cases } : { kind: 'no_cases' });
     }
     case '4': {
-      const topics = (await ports.information.topics(lang)).slice(0, LIST_LIMIT);
+      // Item 1 is the search by words, so one office fewer fits.
+      const offices = (await ports.information.offices(lang)).slice(0, LIST_LIMIT - 1);
       return forward(
         state,
-        topics.length ? { kind: 'info_topics', page: 0, topics } : { kind: 'info_coming' },
+        offices.length ? { kind: 'info_home', page: 0, offices } : { kind: 'info_coming' },
       );
     }
     case '5':
@@ -185,6 +197,39 @@ async function send(state: UssdState, ports: MenuPorts): Promise<UssdState> {
     if (error instanceof AppError && error.code === 'invalid_input') return refuse(state, 'not_sent');
     throw error;
   }
+}
+
+async function officeTopics(
+  state: UssdState,
+  office: InformationOffice | undefined,
+  ports: MenuPorts,
+): Promise<UssdState> {
+  if (!office) return refuse(state, 'choice');
+  const topics = (await ports.information.topics(state.language, office.id)).slice(0, LIST_LIMIT);
+  // Its answers were all withdrawn since the list was shown.
+  if (topics.length === 0) return refuse(state, 'info_gone');
+  return forward(state, { kind: 'info_topics', page: 0, topics, office: office.name });
+}
+
+async function searchTopics(state: UssdState, input: string, ports: MenuPorts): Promise<UssdState> {
+  const words = input.slice(0, SEARCH_LENGTH);
+  const topics = words === '' ? [] : await ports.information.search(words, state.language, SEARCH_RESULTS);
+  if (topics.length === 0) return refuse(state, 'no_match');
+  return forward(state, { kind: 'info_topics', page: 0, topics, words });
+}
+
+/** Opens an answer at its first screen and counts the reading (with the words that found it). */
+async function read(
+  state: UssdState,
+  topic: Topic,
+  words: string | undefined,
+  ports: MenuPorts,
+): Promise<UssdState> {
+  const answer = await ports.information.answer(topic.id, state.language);
+  if (!answer) return refuse(state, 'info_gone');
+  await ports.information.recordRead?.(answer.id, 'ussd', state.language, words);
+  const screens = answer.ussd.length > 0 ? answer.ussd : [answer.sms];
+  return forward(state, { kind: 'info_reading', topicId: answer.id, page: 0, screens });
 }
 
 /** What parseReference says is wrong with a typed reference, in the menu's words. */

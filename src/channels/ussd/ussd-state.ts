@@ -31,9 +31,9 @@ export interface TrackedCase {
   dueAt: string | null;
 }
 
-import type { Topic } from '../../core/knowledge/information-source.ts';
+import type { InformationOffice, Topic } from '../../core/knowledge/information-source.ts';
 
-export type { Topic };
+export type { InformationOffice, Topic };
 
 export type Screen =
   /** `first`: the number has never chosen, so there is no way back and no menu yet. */
@@ -54,8 +54,13 @@ export type Screen =
   | { kind: 'my_cases'; page: number; cases: CaseLine[] }
   | { kind: 'my_case'; case: CaseLine }
   | { kind: 'no_cases' }
-  | { kind: 'info_topics'; page: number; topics: Topic[] }
-  | { kind: 'info_answer'; text: string }
+  /** "Information": item 1 is the search by words, the offices with answers follow. */
+  | { kind: 'info_home'; page: number; offices: InformationOffice[] }
+  | { kind: 'info_search' }
+  /** An office's top questions (`office`, its name), or what a search found (`words`, the caller's). */
+  | { kind: 'info_topics'; page: number; topics: Topic[]; office?: string; words?: string }
+  /** One answer, a USSD screen of it per page; `screens` taken when it was opened, like the lists. */
+  | { kind: 'info_reading'; topicId: string; page: number; screens: string[] }
   | { kind: 'info_coming' };
 
 export type ScreenKind = Screen['kind'];
@@ -89,7 +94,6 @@ export const END_SCREENS: ReadonlySet<ScreenKind> = new Set([
   'track_result',
   'track_locked',
   'no_cases',
-  'info_answer',
   'info_coming',
 ]);
 
@@ -114,7 +118,10 @@ const KINDS: ReadonlySet<string> = new Set<ScreenKind>([
   'track_pin',
   'my_cases',
   'my_case',
+  'info_home',
+  'info_search',
   'info_topics',
+  'info_reading',
 ]);
 
 /**

@@ -1,12 +1,13 @@
 import type { Language } from '../../db/schema.ts';
 
 /*
- * What the phone channels need from the knowledge base, which will implement it when it comes: the
- * USSD menu's "Information" lists the topics, and an SMS "INFO <topic>" (TAARIFA) names one. One
- * seam for both (channels/ussd/information-source.ts re-exports it).
+ * What the phone channels need from the knowledge base (knowledge-information.ts implements it
+ * over the published articles): the USSD menu's "Information" (the offices with answers, an
+ * office's top questions, a search by words) and an SMS "INFO <words>" (INFO/TAARIFA/MAELEZO).
+ * channels/ussd/information-source.ts re-exports it.
  *
- * Answers are read on a phone: titles short, an answer at most 182 characters (one USSD screen,
- * a little over one SMS) in plain GSM-7 text, or it is cut.
+ * Answers are read on a phone: titles short, the SMS form one message, the USSD form screens of at
+ * most 150 characters of plain GSM-7 text (core/knowledge/article-content.ts checks them).
  */
 
 export interface Topic {
@@ -14,36 +15,38 @@ export interface Topic {
   title: string;
 }
 
-export interface InformationSource {
-  /** The topics to offer, most useful first; none while there are no answers yet. */
-  topics(language: Language): Promise<Topic[]>;
-  /** The answer to one topic, or undefined when there is none (any more). */
-  answer(topicId: string, language: Language): Promise<string | undefined>;
+export interface InformationOffice {
+  id: string;
+  name: string;
 }
 
-/** Until the knowledge base exists: no topics, so the channels say that answers are coming. */
+export interface Answer {
+  id: string;
+  slug: string;
+  title: string;
+  /** One SMS. */
+  sms: string;
+  /** One to four USSD screens. */
+  ussd: string[];
+}
+
+export interface InformationSource {
+  /** The offices that have published answers, in the order to offer them. */
+  offices(language: Language): Promise<InformationOffice[]>;
+  /** An office's top questions (all offices' when `officeId` is undefined), most useful first. */
+  topics(language: Language, officeId?: string): Promise<Topic[]>;
+  /** The best answers to a citizen's words, best first; none when nothing matches. */
+  search(words: string, language: Language, limit?: number): Promise<Topic[]>;
+  /** One answer, or undefined when there is none (any more). */
+  answer(topicId: string, language: Language): Promise<Answer | undefined>;
+  /** Counts a reading by a phone channel as a question answered by self-service. */
+  recordRead?(topicId: string, channel: 'ussd' | 'sms', language: Language, words?: string): Promise<void>;
+}
+
+/** A knowledge base with no answers yet: the channels say that answers are coming. */
 export const informationComingSoon: InformationSource = {
+  offices: async () => [],
   topics: async () => [],
+  search: async () => [],
   answer: async () => undefined,
 };
-
-/**
- * The topic a citizen named in a few words ("INFO passport"): the one whose id or title is those
- * words, else the first whose title contains them. Case, accents and punctuation do not matter.
- */
-export function findTopic(topics: readonly Topic[], words: string): Topic | undefined {
-  const wanted = plain(words);
-  if (wanted === '') return undefined;
-  return (
-    topics.find((topic) => plain(topic.id) === wanted || plain(topic.title) === wanted) ??
-    topics.find((topic) => plain(topic.title).includes(wanted))
-  );
-}
-
-const plain = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();

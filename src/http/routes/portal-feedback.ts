@@ -6,6 +6,7 @@ import { formatReference } from '../../core/cases/reference.ts';
 import { type CaseCopy, submitCaseWithFiles } from '../../core/cases/submit-case-with-files.ts';
 import { normalisePhone } from '../../core/citizens/normalise-phone.ts';
 import { AppError } from '../../core/errors.ts';
+import { searchArticles } from '../../core/knowledge/search-articles.ts';
 import { readCaseProof, signCaseProof } from '../../core/security/case-proof.ts';
 import type { CaseType, Language } from '../../db/schema.ts';
 import {
@@ -24,6 +25,7 @@ import {
   validateStep,
 } from '../../web/portal/feedback-flow.ts';
 import { formatLocal, renderSent, renderStep } from '../../web/portal/feedback-pages.ts';
+import { suggestedAnswers } from '../../web/portal/help-pages.ts';
 import { type FieldError, tr } from '../../web/portal/layout.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import {
@@ -168,7 +170,21 @@ async function stepPage(
     reference: deps.reference,
     suggestion: needsSuggestion ? suggest(deps, draft) : undefined,
     ...(uploads ? { uploads } : {}),
+    answers: step === 'agency' ? await answersFor(deps, language, draft) : undefined,
   });
+}
+
+/** Kinds of feedback a knowledge-base article can answer (not praise, ideas or corruption). */
+const ANSWERABLE = new Set(['complaint', 'concern', 'inquiry', 'service_request']);
+/** Below this score a match is a shared word or two, not an answer worth interrupting for. */
+const SUGGEST_SCORE = 0.2;
+
+/** Up to three articles that may answer the description, shown before the citizen goes on. */
+async function answersFor(deps: AppDeps, language: Language, draft: FeedbackDraft) {
+  if (!draft.text || !ANSWERABLE.has(draft.kind ?? '')) return undefined;
+  const found = await searchArticles(deps.db, draft.text, { language, limit: 3, facets: false });
+  const hits = found.hits.filter((hit) => hit.score >= SUGGEST_SCORE);
+  return hits.length > 0 ? suggestedAnswers(language, hits, draft.text) : undefined;
 }
 
 /** What triage makes of the text so far: an agency on Baraza and its service, or "I don't know". */

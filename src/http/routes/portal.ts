@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import { translator } from '../../i18n/index.ts';
 import { ASSETS, manifest, SERVICE_WORKER } from '../../web/portal/assets.ts';
-import { renderHome, renderInfo, renderOffline, renderProblem } from '../../web/portal/home-pages.ts';
+import { renderHome, renderOffline, renderProblem } from '../../web/portal/home-pages.ts';
 import { tr } from '../../web/portal/layout.ts';
 import type { App, AppDeps } from '../build-app.ts';
 import { acceptFormBodies } from '../form-bodies.ts';
@@ -11,6 +11,7 @@ import { STATUS } from '../handle-errors.ts';
 import { MULTIPART_OPTIONS, portalContext, portalLanguage, sendPage } from '../portal-support.ts';
 import { refuseCrossSitePosts } from '../same-origin.ts';
 import { portalFeedbackRoutes } from './portal-feedback.ts';
+import { portalHelpRoutes } from './portal-help.ts';
 import { portalMyCasesRoutes, signedIn } from './portal-my-cases.ts';
 import { portalTrackRoutes } from './portal-track.ts';
 
@@ -64,12 +65,6 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
       const who = (await signedIn(deps, request)) ? tr(language)('my.title') : null;
       return sendPage(request, reply, renderHome(portalContext(deps, request, language, who)));
     });
-    typed.get('/info', { schema: { hide: true } }, async (request, reply) => {
-      const language = portalLanguage(request, reply);
-      const q = (request.query as Record<string, unknown>).q;
-      const query = typeof q === 'string' ? q.trim().slice(0, 200) : undefined;
-      return sendPage(request, reply, renderInfo(portalContext(deps, request, language), query || undefined));
-    });
     typed.get('/offline', { schema: { hide: true } }, async (request, reply) => {
       const language = portalLanguage(request, reply);
       return sendPage(request, reply, renderOffline(portalContext(deps, request, language)));
@@ -100,6 +95,7 @@ export async function portalRoutes(app: App, deps: AppDeps): Promise<void> {
     );
 
     portalFeedbackRoutes(typed, deps);
+    portalHelpRoutes(typed, deps);
     portalTrackRoutes(typed, deps);
     portalMyCasesRoutes(typed, deps);
   });

@@ -36,6 +36,8 @@ export interface StepView {
   suggestion?: { agency: string; service?: string } | undefined;
   /** The files the form holds, for the files and check steps. */
   uploads?: UploadSummary[];
+  /** Knowledge-base articles that may answer what the citizen wrote (help-pages.ts). */
+  answers?: Html | undefined;
   /** The first step can be reached by GET; the rest are answers to a post. */
 }
 
@@ -63,7 +65,8 @@ ${step === 'check' ? html`<button class="btn" name="action" value="send" formact
 ${step !== 'kind' ? html`<button class="btn sec" name="action" value="back">${t('feedback.back')}</button>` : ''}
 </div>
 </form>`;
-  return portalPage(ctx, { title: titleOf(ctx.language, view), body: form, errors, switchForm: 'step' });
+  const body = view.answers ? html`${view.answers}${form}` : form;
+  return portalPage(ctx, { title: titleOf(ctx.language, view), body, errors, switchForm: 'step' });
 }
 
 function titleOf(language: Language, view: StepView): string {

@@ -8,9 +8,9 @@ export function renderHome(ctx: PortalContext): string {
 <ul class="doors">
 <li><a href="/feedback">${t('home.feedback')}<span>${t('home.feedback_hint')}</span></a></li>
 <li><a href="/track">${t('home.track')}<span>${t('home.track_hint')}</span></a></li>
-<li><a href="/info">${t('home.info')}<span>${t('home.info_hint')}</span></a></li>
+<li><a href="/help">${t('home.info')}<span>${t('home.info_hint')}</span></a></li>
 </ul>
-<form method="get" action="/info" role="search">
+<form method="get" action="/help" role="search">
 ${textField(ctx.language, { name: 'q', label: t('home.search'), value: undefined, type: 'search', maxlength: 200 })}
 <button class="btn sec">${t('home.search_button')}</button>
 </form>
@@ -19,20 +19,6 @@ ${textField(ctx.language, { name: 'q', label: t('home.search'), value: undefined
 <p>${t('home.sms', { number: ctx.smsNumber })}</p>
 <p><a href="/my-cases">${t('home.my_cases')}</a></p>`;
   return portalPage(ctx, { title: t('home.title'), body });
-}
-
-/** The door to the knowledge base: search is ready, the articles come with the knowledge base. */
-export function renderInfo(ctx: PortalContext, query: string | undefined): string {
-  const t = tr(ctx.language);
-  const body = html`<h1>${t('info.title')}</h1>
-<form method="get" action="/info" role="search">
-${textField(ctx.language, { name: 'q', label: t('home.search'), value: query, type: 'search', maxlength: 200 })}
-<button class="btn">${t('home.search_button')}</button>
-</form>
-${query ? html`<p role="status">${t('info.none', { query })}</p>` : ''}
-<p>${t('info.coming')}</p>
-<p><a class="btn sec" href="/feedback?kind=inquiry">${t('info.ask')}</a></p>`;
-  return portalPage(ctx, { title: t('info.title'), body });
 }
 
 export function renderOffline(ctx: PortalContext): string {

@@ -1,0 +1,232 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/open-database.ts';
+import type { Language } from '../../db/schema.ts';
+import { questionWords, swahiliVerbForms } from './search-words.ts';
+
+/*
+ * One search for every channel (the portal, the console, USSD, SMS, the automatic answer), in
+ * PostgreSQL:
+ * 1. the question's words, less the stop words of both languages (search-words.ts);
+ * 2. each word that is in no published article is replaced by the nearest one that is, by trigram
+ *    similarity ("pasport" -> "passport", "abstact" -> "abstract"), from knowledge_words;
+ * 3. full-text match of any of the words against both languages' texts, with English stemming
+ *    and plain words (for Kiswahili), ranked by where they are (title and keywords, then summary,
+ *    then body) and how many; plus the trigram word similarity of the whole question to the title
+ *    and keywords, which also finds a title the words alone miss;
+ * 4. an article scores its better language, so a Kiswahili question finds an article through its
+ *    Kiswahili text and an English word in it through the English one; it is shown in the
+ *    reader's language.
+ */
+
+export interface ArticleHit {
+  id: string;
+  slug: string;
+  agencyId: string;
+  agencyName: string;
+  serviceId: string | null;
+  serviceName: string | null;
+  title: string;
+  summary: string;
+  sms: string;
+  ussd: string[];
+  score: number;
+}
+
+export interface Facet {
+  id: string;
+  name: string;
+  count: number;
+}
+
+export interface ArticleSearch {
+  hits: ArticleHit[];
+  total: number;
+  facets: { agencies: Facet[]; services: Facet[] };
+  /** The words searched for, after corrections ("pasport" became "passport"). */
+  words: string[];
+}
+
+export interface SearchOptions {
+  language: Language;
+  agencyId?: string | undefined;
+  serviceId?: string | undefined;
+  limit?: number;
+  offset?: number;
+  /** Also drafts and retired articles: the console, for staff of the owning agency (agencyId set). */
+  includeUnpublished?: boolean;
+  /** Skip the facet counts (USSD, SMS and the automatic answer need only the best few). */
+  facets?: boolean;
+}
+
+/** Weights of D, C, B, A: body in plain words, body stemmed, summary, title and keywords. */
+const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
+
+export async function searchArticles(
+  db: Db,
+  question: string,
+  options: SearchOptions,
+): Promise<ArticleSearch> {
+  const raw = questionWords(question);
+  const empty: ArticleSearch = { hits: [], total: 0, facets: { agencies: [], services: [] }, words: [] };
+  if (raw.length === 0) return empty;
+  const weighted = await weighWords(db, raw);
+  const words = weighted.map((w) => w.word);
+  const language = options.language;
+  const limit = Math.min(Math.max(options.limit ?? 10, 1), 50);
+  const offset = Math.max(options.offset ?? 0, 0);
+
+  const scored = scoredArticles(db, weighted, options);
+
+  const rows = await scored
+    .selectFrom('scored')
+    .innerJoin('knowledgeArticles as a', 'a.id', 'scored.id')
+    .innerJoin('knowledgeTexts as t', (join) =>
+      join.onRef('t.articleId', '=', 'a.id').on('t.language', '=', language),
+    )
+    .innerJoin('agencies as ag', 'ag.id', 'a.agencyId')
+    .leftJoin('services as s', 's.id', 'a.serviceId')
+    .select([
+      'a.id',
+      'a.slug',
+      'a.agencyId',
+      'ag.name as agencyName',
+      'a.serviceId',
+      language === 'sw'
+        ? sql<string | null>`coalesce(s.name_sw, s.name)`.as('serviceName')
+        : 's.name as serviceName',
+      't.title',
+      't.summary',
+      't.sms',
+      't.ussd',
+      'scored.score',
+      sql<string>`count(*) over ()`.as('total'),
+    ])
+    .orderBy('scored.score', 'desc')
+    .orderBy('a.position')
+    .orderBy('a.slug')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+
+  const facets = options.facets === false ? { agencies: [], services: [] } : await facetsOf(scored);
+  return {
+    hits: rows.map(({ total: _total, ...hit }) => ({ ...hit, score: Number(hit.score) })),
+    total: Number(rows[0]?.total ?? (offset > 0 ? -1 : 0)),
+    facets,
+    words,
+  };
+}
+
+/**
+ * The matching articles with their scores, as the CTE `scored` (id, score): for each word, its
+ * weight (rarer words say more: "tcc" more than "application") times how well the text holds it
+ * (title and keywords most); summed over the words, in the article's better language.
+ */
+function scoredArticles(db: Db, words: WeightedWord[], options: SearchOptions) {
+  const queries = sql<{ weight: number; query: string }>`(
+    SELECT w.weight, to_tsquery('english', quote_literal(w.word)) || to_tsquery('simple', quote_literal(w.word)) AS query
+    FROM unnest(${sql.val(words.map((w) => w.word))}::text[], ${sql.val(words.map((w) => w.weight))}::float8[]) AS w (word, weight))`;
+  return db
+    .with('per_text', (qb) =>
+      qb
+        .selectFrom('knowledgeTexts as t')
+        .innerJoin('knowledgeArticles as a', 'a.id', 't.articleId')
+        .innerJoin(queries.as('q'), (join) => join.on(sql<boolean>`t.search @@ q.query`))
+        .select(['a.id', sql<number>`sum(q.weight * ts_rank(${WEIGHTS}, t.search, q.query, 0))`.as('score')])
+        .$if(!options.includeUnpublished, (q) => q.where('a.status', '=', 'published'))
+        .$if(options.agencyId !== undefined, (q) => q.where('a.agencyId', '=', options.agencyId ?? ''))
+        .$if(options.serviceId !== undefined, (q) => q.where('a.serviceId', '=', options.serviceId ?? ''))
+        .groupBy(['a.id', 't.language']),
+    )
+    .with('scored', (qb) =>
+      qb
+        .selectFrom('per_text')
+        .select(['id', sql<number>`max(score)`.as('score')])
+        .groupBy('id'),
+    );
+}
+
+async function facetsOf(scored: ReturnType<typeof scoredArticles>): Promise<ArticleSearch['facets']> {
+  const rows = await scored
+    .selectFrom('scored')
+    .innerJoin('knowledgeArticles as a', 'a.id', 'scored.id')
+    .innerJoin('agencies as ag', 'ag.id', 'a.agencyId')
+    .leftJoin('services as s', 's.id', 'a.serviceId')
+    .select(['a.agencyId', 'ag.name as agencyName', 'a.serviceId', 's.name as serviceName'])
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .groupBy(['a.agencyId', 'ag.name', 'a.serviceId', 's.name'])
+    .execute();
+  const agencies = new Map<string, Facet>();
+  const services = new Map<string, Facet>();
+  for (const row of rows) {
+    const n = Number(row.n);
+    const agency = agencies.get(row.agencyId) ?? { id: row.agencyId, name: row.agencyName, count: 0 };
+    agency.count += n;
+    agencies.set(row.agencyId, agency);
+    if (row.serviceId) {
+      services.set(row.serviceId, { id: row.serviceId, name: row.serviceName ?? row.serviceId, count: n });
+    }
+  }
+  const byCount = (a: Facet, b: Facet) => b.count - a.count || a.name.localeCompare(b.name);
+  return { agencies: [...agencies.values()].sort(byCount), services: [...services.values()].sort(byCount) };
+}
+
+interface WeightedWord {
+  word: string;
+  weight: number;
+}
+
+/**
+ * Each word with its weight, the inverse of how many published texts hold it (a word in every
+ * article tells nothing). A word no text holds is kept, and the most similar word that some text
+ * does hold is added with its weight (trigram similarity of at least 0.4): typos ("pasport",
+ * "certficate"), and a Kiswahili form that is close. Words shorter than 4 letters are too short
+ * to correct.
+ */
+/** How much a correction counts: fully when close, a little when only somewhat like the word typed. */
+const WEIGHT_OF = { close: 1, loose: 0.5 } as const;
+const kind = (row: { similarity: number | null }) => (Number(row.similarity ?? 0) >= 0.5 ? 'close' : 'loose');
+
+async function weighWords(db: Db, typed: string[]): Promise<WeightedWord[]> {
+  const forms = new Map(typed.flatMap((word) => swahiliVerbForms(word).map((form) => [form, word] as const)));
+  const words = [...new Set([...typed, ...forms.keys()])];
+  const { rows } = await sql<{
+    word: string;
+    n: number;
+    known: number | null;
+    nearest: string | null;
+    nearestN: number | null;
+    similarity: number | null;
+    texts: number;
+  }>`
+    SELECT q.word, q.n,
+      (SELECT v.articles FROM knowledge_words v WHERE v.word = q.word) AS known,
+      near.word AS nearest, near.articles AS "nearestN",
+      (SELECT count(*) FROM knowledge_texts)::int AS texts
+    FROM unnest(${words}::text[]) WITH ORDINALITY AS q (word, n)
+    LEFT JOIN LATERAL (
+      SELECT v.word, v.articles, similarity(v.word, q.word) AS similarity FROM knowledge_words v
+      WHERE length(q.word) >= 4 AND v.word % q.word AND similarity(v.word, q.word) >= 0.4
+        AND NOT EXISTS (SELECT 1 FROM knowledge_words k WHERE k.word = q.word)
+      ORDER BY similarity(v.word, q.word) DESC, v.articles DESC
+      LIMIT 1) AS near ON true
+    ORDER BY q.n`.execute(db);
+  const weight = (texts: number, holding: number) => Math.log(1 + texts / Math.max(holding, 1));
+  const weighted: WeightedWord[] = [];
+  for (const row of rows) {
+    // The infinitive of a typed verb form counts only where some article uses it.
+    if (forms.has(row.word) && !typed.includes(row.word)) {
+      if (row.known) weighted.push({ word: row.word, weight: weight(row.texts, row.known) });
+      continue;
+    }
+    // An unknown word still counts (English stemming may find it: "beats" is "beat"), as a rare one.
+    weighted.push({ word: row.word, weight: weight(row.texts, row.known ?? 1) });
+    if (row.nearest && row.nearest !== row.word) {
+      weighted.push({
+        word: row.nearest,
+        weight: weight(row.texts, row.nearestN ?? 1) * WEIGHT_OF[kind(row)],
+      });
+    }
+  }
+  return weighted;
+}
