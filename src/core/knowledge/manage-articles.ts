@@ -289,37 +289,62 @@ export async function publishArticle(
     if (options.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.reviewBy)) {
       throw invalidInput('reviewBy', 'a date, YYYY-MM-DD');
     }
-    await trx
-      .updateTable('knowledgeVersions')
-      .set({ state: 'superseded' })
-      .where('articleId', '=', articleId)
-      .where('state', '=', 'published')
-      .execute();
-    await trx
-      .updateTable('knowledgeVersions')
-      .set({
-        state: 'published',
-        reviewedBy: principal.kind === 'staff' ? principal.userId : null,
-        reviewedAt: now,
-      })
-      .where('articleId', '=', articleId)
-      .where('version', '=', latest.version)
-      .execute();
-    await writePublishedText(trx, articleId, latest.content);
-    await trx
-      .updateTable('knowledgeArticles')
-      .set({
-        status: 'published',
-        publishedVersion: latest.version,
-        publishedAt: now,
-        reviewBy: options.reviewBy ?? reviewDate(now),
-        reviewRemindedFor: null,
-        updatedAt: now,
-      })
-      .where('id', '=', articleId)
-      .execute();
+    await putLive(trx, {
+      articleId,
+      version: latest.version,
+      content: latest.content,
+      reviewedBy: principal.kind === 'staff' ? principal.userId : null,
+      reviewBy: options.reviewBy ?? reviewDate(now),
+      now,
+    });
     await audit(trx, principal, 'knowledge.published', { slug: article.slug, version: latest.version }, now);
   });
+}
+
+/**
+ * Makes a version (already written) the one the public reads: the one before it superseded, its
+ * text in knowledge_texts, the article published with a new review-by date. Shared by publishing
+ * and by the shipped articles (seed-articles.ts).
+ */
+export async function putLive(
+  trx: Db,
+  live: {
+    articleId: string;
+    version: number;
+    content: ArticleContent;
+    reviewedBy: string | null;
+    reviewBy: string;
+    now: Date;
+    position?: number;
+  },
+): Promise<void> {
+  const { articleId, version, now } = live;
+  await trx
+    .updateTable('knowledgeVersions')
+    .set({ state: 'superseded' })
+    .where('articleId', '=', articleId)
+    .where('state', '=', 'published')
+    .execute();
+  await trx
+    .updateTable('knowledgeVersions')
+    .set({ state: 'published', reviewedBy: live.reviewedBy, reviewedAt: now })
+    .where('articleId', '=', articleId)
+    .where('version', '=', version)
+    .execute();
+  await writePublishedText(trx, articleId, live.content);
+  await trx
+    .updateTable('knowledgeArticles')
+    .set({
+      status: 'published',
+      publishedVersion: version,
+      publishedAt: now,
+      reviewBy: live.reviewBy,
+      reviewRemindedFor: null,
+      updatedAt: now,
+      ...(live.position === undefined ? {} : { position: live.position }),
+    })
+    .where('id', '=', articleId)
+    .execute();
 }
 
 /** The reviewer sends the version back to its author with a note. */

@@ -13,8 +13,7 @@ import {
   pilotServiceId,
 } from '../agencies/pilot-catalogue.ts';
 import { contentProblems, tidyContent } from './article-content.ts';
-import { reviewDate } from './manage-articles.ts';
-import { writePublishedText } from './publish-text.ts';
+import { putLive, reviewDate } from './manage-articles.ts';
 
 /*
  * The articles Baraza ships (reference/knowledge/*.json, FORMAT.md there), published on start in
@@ -110,14 +109,7 @@ export async function installShippedArticles(db: Db, now: Date, dir = KNOWLEDGE_
       if (known && JSON.stringify(known.content) === JSON.stringify(article.content)) continue;
       const id = known?.id ?? timeOrderedUuid();
       const next = (known?.publishedVersion ?? 0) + 1;
-      if (known) {
-        await trx
-          .updateTable('knowledgeVersions')
-          .set({ state: 'superseded' })
-          .where('articleId', '=', id)
-          .where('state', '=', 'published')
-          .execute();
-      } else {
+      if (!known) {
         await trx
           .insertInto('knowledgeArticles')
           .values({
@@ -125,7 +117,7 @@ export async function installShippedArticles(db: Db, now: Date, dir = KNOWLEDGE_
             slug: article.slug,
             agencyId,
             serviceId,
-            status: 'published',
+            status: 'draft',
             position: article.position,
             reviewBy: reviewDate(now),
             source: article.source,
@@ -139,25 +131,21 @@ export async function installShippedArticles(db: Db, now: Date, dir = KNOWLEDGE_
         .values({
           articleId: id,
           version: next,
-          state: 'published',
+          state: 'in_review',
           content: JSON.stringify(article.content),
           writtenAt: now,
-          reviewedAt: now,
           note: `Shipped with Baraza (${article.source})`,
         })
         .execute();
-      await trx
-        .updateTable('knowledgeArticles')
-        .set({
-          status: 'published',
-          publishedVersion: next,
-          publishedAt: now,
-          position: article.position,
-          updatedAt: now,
-        })
-        .where('id', '=', id)
-        .execute();
-      await writePublishedText(trx, id, article.content);
+      await putLive(trx, {
+        articleId: id,
+        version: next,
+        content: article.content,
+        reviewedBy: null,
+        reviewBy: reviewDate(now),
+        now,
+        position: article.position,
+      });
       written += 1;
     }
     await trx
