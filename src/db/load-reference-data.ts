@@ -10,6 +10,7 @@ import {
   pilotServiceId,
 } from '../core/agencies/pilot-catalogue.ts';
 import type { Db } from './open-database.ts';
+import { readSetting, writeSetting } from './queries/settings.ts';
 import type { Database } from './schema.ts';
 
 const REFERENCE_DIR = path.join(import.meta.dirname, '../../reference');
@@ -59,19 +60,10 @@ export async function loadReferenceData(db: Db): Promise<ReferenceDataCounts> {
   const version = `${REFERENCE_DATA_VERSION}:${fingerprint(files)}`;
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${LOAD_LOCK})`.execute(trx);
-    const stored = await trx
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', VERSION_KEY)
-      .executeTakeFirst();
-    if (stored?.value === version) return NOTHING_LOADED;
+    if ((await readSetting(trx, VERSION_KEY)) === version) return NOTHING_LOADED;
 
     const counts = await writeAll(trx, files);
-    await trx
-      .insertInto('settings')
-      .values({ key: VERSION_KEY, value: version })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: version }))
-      .execute();
+    await writeSetting(trx, VERSION_KEY, version);
     return counts;
   });
 }

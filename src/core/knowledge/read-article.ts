@@ -4,6 +4,13 @@ import type { Db } from '../../db/open-database.ts';
 import type { Language } from '../../db/schema.ts';
 import { notFound } from '../errors.ts';
 
+/** A directory row's name (agency, service) in the reader's language, English where it has none. */
+export function nameIn<T extends string | null>(language: Language, alias: 'ag' | 's') {
+  return language === 'sw'
+    ? sql<T>`coalesce(${sql.ref(`${alias}.nameSw`)}, ${sql.ref(`${alias}.name`)})`
+    : sql<T>`${sql.ref(`${alias}.name`)}`;
+}
+
 export interface PublishedArticle {
   id: string;
   slug: string;
@@ -38,12 +45,8 @@ export async function readPublishedArticle(
       'a.slug',
       'a.agencyId',
       'a.serviceId',
-      language === 'sw'
-        ? sql<string>`coalesce(ag.name_sw, ag.name)`.as('agencyName')
-        : 'ag.name as agencyName',
-      language === 'sw'
-        ? sql<string | null>`coalesce(s.name_sw, s.name)`.as('serviceName')
-        : 's.name as serviceName',
+      nameIn<string>(language, 'ag').as('agencyName'),
+      nameIn<string | null>(language, 's').as('serviceName'),
       't.title',
       't.summary',
       't.body',
@@ -82,7 +85,7 @@ export type SelfServiceKind = 'stopped_report' | 'helpful' | 'not_helpful';
  */
 export async function recordVerdict(
   db: Db,
-  slug: string,
+  articleId: string,
   verdict: {
     kind: SelfServiceKind;
     channel: 'web' | 'console';
@@ -91,19 +94,12 @@ export async function recordVerdict(
     now: Date;
   },
 ): Promise<void> {
-  const article = await db
-    .selectFrom('knowledgeArticles')
-    .select('id')
-    .where('slug', '=', slug)
-    .where('status', '=', 'published')
-    .executeTakeFirst();
-  if (!article) throw notFound('The article');
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('selfServiceAnswers')
       .values({
         id: timeOrderedUuid(),
-        articleId: article.id,
+        articleId,
         channel: verdict.channel,
         language: verdict.language,
         kind: verdict.kind,
@@ -118,7 +114,7 @@ export async function recordVerdict(
           ? { notHelpful: eb('notHelpful', '+', 1) }
           : { helpful: eb('helpful', '+', 1) },
       )
-      .where('id', '=', article.id)
+      .where('id', '=', articleId)
       .execute();
   });
 }

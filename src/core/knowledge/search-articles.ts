@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/open-database.ts';
 import type { Language } from '../../db/schema.ts';
+import { nameIn } from './read-article.ts';
 import { questionWords, swahiliVerbForms } from './search-words.ts';
 
 /*
@@ -91,9 +92,7 @@ export async function searchArticles(
       'a.agencyId',
       'ag.name as agencyName',
       'a.serviceId',
-      language === 'sw'
-        ? sql<string | null>`coalesce(s.name_sw, s.name)`.as('serviceName')
-        : 's.name as serviceName',
+      nameIn<string | null>(language, 's').as('serviceName'),
       't.title',
       't.summary',
       't.sms',

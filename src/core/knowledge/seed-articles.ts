@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
+import { readSetting, writeSetting } from '../../db/queries/settings.ts';
 import type { ArticleContent } from '../../db/schema.ts';
 import {
   PILOT_AGENCY_CODES,
@@ -81,12 +82,7 @@ export async function installShippedArticles(db: Db, now: Date, dir = KNOWLEDGE_
   const version = createHash('sha256').update(JSON.stringify(articles)).digest('hex').slice(0, 16);
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${LOAD_LOCK})`.execute(trx);
-    const stored = await trx
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', VERSION_KEY)
-      .executeTakeFirst();
-    if (stored?.value === version) return 0;
+    if ((await readSetting(trx, VERSION_KEY)) === version) return 0;
     const existing = new Map(
       (
         await trx
@@ -148,11 +144,7 @@ export async function installShippedArticles(db: Db, now: Date, dir = KNOWLEDGE_
       });
       written += 1;
     }
-    await trx
-      .insertInto('settings')
-      .values({ key: VERSION_KEY, value: version })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: version }))
-      .execute();
+    await writeSetting(trx, VERSION_KEY, version);
     return written;
   });
 }

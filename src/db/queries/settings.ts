@@ -5,15 +5,18 @@ export async function readSetting(db: Db, key: string): Promise<string | undefin
   return row?.value;
 }
 
-/**
- * Moves a configuration version, so every process holding that configuration in memory reloads
- * it (each compares the version on its periodic check).
- */
-export async function bumpVersion(db: Db, key: string): Promise<void> {
-  const value = String(Date.now());
+export async function writeSetting(db: Db, key: string, value: string): Promise<void> {
   await db
     .insertInto('settings')
     .values({ key, value })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
+}
+
+/**
+ * Moves a configuration version, so every process holding that configuration in memory reloads
+ * it (each compares the version on its periodic check).
+ */
+export async function bumpVersion(db: Db, key: string): Promise<void> {
+  await writeSetting(db, key, String(Date.now()));
 }

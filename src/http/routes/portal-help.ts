@@ -60,7 +60,7 @@ export function portalHelpRoutes(app: App, deps: AppDeps): void {
       const verdict = choice === 'yes' || choice === 'no' || choice === 'stopped' ? choice : 'yes';
       const article = await readPublishedArticle(deps.db, request.params.slug, language);
       const stopped = verdict === 'stopped' || (verdict === 'yes' && first(form.body.from) === 'report');
-      await recordVerdict(deps.db, article.slug, {
+      await recordVerdict(deps.db, article.id, {
         kind: verdict === 'no' ? 'not_helpful' : stopped ? 'stopped_report' : 'helpful',
         channel: 'web',
         language,
