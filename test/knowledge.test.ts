@@ -23,15 +23,21 @@ import { answer, postForm } from './helpers/portal.ts';
  * from the public, and the portal's search, article page, verdict and suggestions.
  */
 
-const QUESTIONS = JSON.parse(
-  readFileSync(new URL('./fixtures/knowledge-questions.json', import.meta.url), 'utf8'),
-) as { question: string; language: Language; expect: string }[];
-
+type Question = { question: string; language: Language; expect: string };
+const questions = (file: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as Question[];
 /**
- * The share of the fixed questions whose right article comes first. The issue asks for 90%; the
- * search reaches 85.8% (docs/knowledge.md, "Relevance"), so this guards what is reached.
+ * Two sets of questions as citizens type them: the first (120) was the search's tuning set; the
+ * second (80, "held out") was written afterwards by someone who read only the articles' titles
+ * and summaries, and measured what the tuning had not seen (docs/knowledge.md, "Relevance").
  */
-const RELEVANCE_FLOOR = 0.85;
+const QUESTION_SETS = {
+  tuning: questions('knowledge-questions.json'),
+  'held out': questions('knowledge-questions-holdout.json'),
+};
+
+/** The share of each set's questions whose right article must come first: the issue's 90%. */
+const RELEVANCE_FLOOR = 0.9;
 
 const content = (title: string): ArticleContent => ({
   en: {
@@ -110,20 +116,38 @@ describe('the knowledge base', () => {
   });
   after(() => ctx.close());
 
-  test(`search puts the right article first for at least ${RELEVANCE_FLOOR * 100}% of citizens' questions, typos and Kiswahili included`, async () => {
-    const misses: string[] = [];
-    for (const q of QUESTIONS) {
-      const found = await searchArticles(ctx.database.db, q.question, {
-        language: q.language,
-        limit: 1,
-        facets: false,
-      });
-      if (found.hits[0]?.slug !== q.expect)
-        misses.push(`${q.question} -> ${found.hits[0]?.slug} (want ${q.expect})`);
-    }
-    const share = 1 - misses.length / QUESTIONS.length;
-    assert.ok(QUESTIONS.length >= 100);
-    assert.ok(share >= RELEVANCE_FLOOR, `${(share * 100).toFixed(1)}% right; misses:\n${misses.join('\n')}`);
+  for (const [name, set] of Object.entries(QUESTION_SETS)) {
+    test(`search puts the right article first for at least ${RELEVANCE_FLOOR * 100}% of citizens' questions (${name}), typos and Kiswahili included`, async () => {
+      const misses: string[] = [];
+      for (const q of set) {
+        const found = await searchArticles(ctx.database.db, q.question, {
+          language: q.language,
+          limit: 1,
+          facets: false,
+        });
+        if (found.hits[0]?.slug !== q.expect)
+          misses.push(`${q.question} -> ${found.hits[0]?.slug} (want ${q.expect})`);
+      }
+      const share = 1 - misses.length / set.length;
+      assert.ok(
+        set.length >= 80 && set.some((q) => q.language === 'sw') && set.some((q) => q.language === 'en'),
+      );
+      assert.ok(
+        share >= RELEVANCE_FLOOR,
+        `${(share * 100).toFixed(1)}% right; misses:\n${misses.join('\n')}`,
+      );
+    });
+  }
+
+  test('a Kiswahili verb form, an English synonym and a Sheng word find the article that names them otherwise', async () => {
+    const first = async (question: string, language: Language) =>
+      (await searchArticles(ctx.database.db, question, { language, limit: 1, facets: false })).hits[0]?.slug;
+    // "amebakwa" (she has been raped) is searched as "kubakwa" and its synonyms ("ubakaji").
+    assert.equal(await first('dada yangu amebakwa', 'sw'), 'nps-gender-based-violence');
+    // "conned" names what the cybercrime article calls fraud.
+    assert.equal(await first('conned online', 'en'), 'nps-cybercrime');
+    // "karao" is Sheng for the police; "hongo" is a bribe.
+    assert.equal(await first('karao ameitisha hongo', 'sw'), 'nps-report-police-corruption');
   });
 
   test('a misspelt word is corrected to the word the articles use, and facets count by office', async () => {
@@ -148,7 +172,17 @@ describe('the knowledge base', () => {
     });
     const search = () => searchArticles(ctx.database.db, 'fishing licence', { language: 'en' });
     const listed = async () => (await search()).hits.some((hit) => hit.slug === 'kra-fishing-licence-test');
+    // How many published texts hold a word: its weight in search, and a word typos correct to.
+    const holding = async (word: string) =>
+      (
+        await ctx.database.db
+          .selectFrom('knowledgeWords')
+          .select('articles')
+          .where('word', '=', word)
+          .executeTakeFirst()
+      )?.articles ?? 0;
     assert.equal(await listed(), false);
+    assert.equal(await holding('uvuvi'), 0, 'a draft adds nothing to the vocabulary');
     assert.equal((await ctx.app.inject({ url: '/help/kra-fishing-licence-test' })).statusCode, 404);
 
     await submitForReview(deps, author, id);
@@ -166,9 +200,20 @@ describe('the knowledge base', () => {
     const edited = content('Fishing licence renewal, new rules');
     assert.equal(await saveDraft(deps, author, id, edited), 2);
     assert.equal((await search()).hits[0]?.title, 'Fishing licence renewal');
+    assert.equal(await holding('uvuvi'), 1, 'the Kiswahili text holds "uvuvi"');
 
+    // Republished, the article's words are counted once still; retired, they leave.
+    await submitForReview(deps, author, id);
+    await publishArticle(deps, staff(reviewer.id, 'supervisor', kraId), id);
+    assert.equal((await search()).hits[0]?.title, 'Fishing licence renewal, new rules');
+    assert.equal(await holding('uvuvi'), 1);
     await retireArticle(deps, staff(reviewer.id, 'supervisor', kraId), id);
     assert.equal(await listed(), false);
+    assert.equal(await holding('uvuvi'), 0);
+    assert.equal(
+      (await searchArticles(ctx.database.db, 'uvuwi', { language: 'sw' })).words.includes('uvuvi'),
+      false,
+    );
   });
 
   test("staff of another agency may not write or publish an agency's articles", async () => {

@@ -633,6 +633,8 @@ export interface KnowledgeTextTable {
   keywords: string[];
   search: ColumnType<string, never, never>;
   headline: string;
+  /** The text's distinct words, counted in knowledge_words while the article is published. */
+  words: ColumnType<string[], never, never>;
 }
 
 export interface KnowledgeWordTable {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
 import type { ArticleContent, StaffRole, VersionState } from '../../db/schema.ts';
@@ -5,7 +6,7 @@ import { actorOf, type Principal, roleOf } from '../access/principal.ts';
 import { AppError, forbidden, invalidInput, notFound } from '../errors.ts';
 import { appendEvents } from '../events/append-events.ts';
 import { contentProblems, tidyContent } from './article-content.ts';
-import { writePublishedText } from './publish-text.ts';
+import { recountWords, writePublishedTexts } from './publish-text.ts';
 
 /*
  * The knowledge base's workflow. Staff of an agency write its articles; every save is a version
@@ -289,62 +290,63 @@ export async function publishArticle(
     if (options.reviewBy !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.reviewBy)) {
       throw invalidInput('reviewBy', 'a date, YYYY-MM-DD');
     }
-    await putLive(trx, {
-      articleId,
-      version: latest.version,
-      content: latest.content,
-      reviewedBy: principal.kind === 'staff' ? principal.userId : null,
-      reviewBy: options.reviewBy ?? reviewDate(now),
-      now,
-    });
+    await putLive(
+      trx,
+      [
+        {
+          articleId,
+          version: latest.version,
+          content: latest.content,
+          reviewBy: options.reviewBy ?? reviewDate(now),
+        },
+      ],
+      { reviewedBy: principal.kind === 'staff' ? principal.userId : null, now },
+    );
     await audit(trx, principal, 'knowledge.published', { slug: article.slug, version: latest.version }, now);
   });
 }
 
+export interface GoingLive {
+  articleId: string;
+  version: number;
+  content: ArticleContent;
+  reviewBy: string;
+  position?: number;
+}
+
 /**
- * Makes a version (already written) the one the public reads: the one before it superseded, its
- * text in knowledge_texts, the article published with a new review-by date. Shared by publishing
- * and by the shipped articles (seed-articles.ts).
+ * Makes versions (already written) what the public reads, a few statements for any number of
+ * articles: the versions before them superseded, their text in knowledge_texts, the articles
+ * published with a new review-by date, the vocabulary recounted. Shared by publishing and by the
+ * shipped articles (seed-articles.ts).
  */
 export async function putLive(
   trx: Db,
-  live: {
-    articleId: string;
-    version: number;
-    content: ArticleContent;
-    reviewedBy: string | null;
-    reviewBy: string;
-    now: Date;
-    position?: number;
-  },
+  lives: GoingLive[],
+  review: { reviewedBy: string | null; now: Date },
 ): Promise<void> {
-  const { articleId, version, now } = live;
+  if (lives.length === 0) return;
+  const { now } = review;
+  const ids = lives.map((live) => live.articleId);
   await trx
     .updateTable('knowledgeVersions')
     .set({ state: 'superseded' })
-    .where('articleId', '=', articleId)
+    .where('articleId', 'in', ids)
     .where('state', '=', 'published')
     .execute();
-  await trx
-    .updateTable('knowledgeVersions')
-    .set({ state: 'published', reviewedBy: live.reviewedBy, reviewedAt: now })
-    .where('articleId', '=', articleId)
-    .where('version', '=', version)
-    .execute();
-  await writePublishedText(trx, articleId, live.content);
-  await trx
-    .updateTable('knowledgeArticles')
-    .set({
-      status: 'published',
-      publishedVersion: version,
-      publishedAt: now,
-      reviewBy: live.reviewBy,
-      reviewRemindedFor: null,
-      updatedAt: now,
-      ...(live.position === undefined ? {} : { position: live.position }),
-    })
-    .where('id', '=', articleId)
-    .execute();
+  await sql`
+    UPDATE knowledge_versions v SET state = 'published', reviewed_by = ${review.reviewedBy}, reviewed_at = ${now}
+    FROM unnest(${ids}::uuid[], ${lives.map((live) => live.version)}::int[]) AS l (article_id, version)
+    WHERE v.article_id = l.article_id AND v.version = l.version`.execute(trx);
+  const words = await writePublishedTexts(trx, lives);
+  await sql`
+    UPDATE knowledge_articles a SET status = 'published', published_version = l.version, published_at = ${now},
+      review_by = l.review_by::date, review_reminded_for = NULL, updated_at = ${now},
+      position = coalesce(l.position, a.position)
+    FROM unnest(${ids}::uuid[], ${lives.map((live) => live.version)}::int[], ${lives.map((live) => live.reviewBy)}::text[],
+      ${lives.map((live) => live.position ?? null)}::int[]) AS l (id, version, review_by, position)
+    WHERE a.id = l.id`.execute(trx);
+  await recountWords(trx, words);
 }
 
 /** The reviewer sends the version back to its author with a note. */
@@ -390,6 +392,15 @@ export async function retireArticle(
       .set({ status: 'retired', updatedAt: now })
       .where('id', '=', articleId)
       .execute();
+    const held = await trx
+      .selectFrom('knowledgeTexts')
+      .select(sql<string>`unnest(words)`.as('word'))
+      .where('articleId', '=', articleId)
+      .execute();
+    await recountWords(
+      trx,
+      held.map((row) => row.word),
+    );
     await audit(trx, principal, 'knowledge.retired', { slug: article.slug }, now);
   });
 }

@@ -2,21 +2,24 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/open-database.ts';
 import type { Language } from '../../db/schema.ts';
 import { nameIn } from './read-article.ts';
+import { SYNONYM_WEIGHT, synonymsOf } from './search-synonyms.ts';
 import { questionWords, swahiliVerbForms } from './search-words.ts';
 
 /*
  * One search for every channel (the portal, the console, USSD, SMS, the automatic answer), in
  * PostgreSQL:
  * 1. the question's words, less the stop words of both languages (search-words.ts);
- * 2. each word that is in no published article is replaced by the nearest one that is, by trigram
- *    similarity ("pasport" -> "passport", "abstact" -> "abstract"), from knowledge_words;
- * 3. full-text match of any of the words against both languages' texts, with English stemming
- *    and plain words (for Kiswahili), ranked by where they are (title and keywords, then summary,
- *    then body) and how many; plus the trigram word similarity of the whole question to the title
- *    and keywords, which also finds a title the words alone miss;
- * 4. an article scores its better language, so a Kiswahili question finds an article through its
- *    Kiswahili text and an English word in it through the English one; it is shown in the
- *    reader's language.
+ * 2. words the question means but did not type: the infinitive and stem of a Kiswahili verb form
+ *    ("nimepoteza" -> "kupoteza"), the synonyms of a word in both languages (search-synonyms.ts:
+ *    "conned" -> "fraud", "bwana" -> "mume"), and for a word no published article holds, the
+ *    nearest one that some article does hold, by trigram similarity ("pasport" -> "passport");
+ * 3. each word weighs by how rare it is among the articles, times how well a text holds it (title
+ *    and keywords, then summary, then body; English stemming and plain words); a typed word and
+ *    the words it brought in count once, at their best, in either language, so a question mixing
+ *    Kiswahili and English adds up across both texts of an article;
+ * 4. plus how much the question reads like the article's title (trigram similarity), which
+ *    separates articles that share the question's words;
+ * 5. the article is shown in the reader's language.
  */
 
 export interface ArticleHit {
@@ -61,6 +64,13 @@ export interface SearchOptions {
 
 /** Weights of D, C, B, A: body in plain words, body stemmed, summary, title and keywords. */
 const WEIGHTS = sql.lit('{0.05, 0.1, 0.4, 1.0}');
+/**
+ * How much the trigram similarity of the question's words to an article's title adds: a title
+ * that reads like the question ("first time passport application" and "How do I apply for a
+ * Kenyan passport?") separates articles that share the question's words (applying for a passport,
+ * tracking the application, the waiting period).
+ */
+const TITLE_LIKENESS = sql.lit(5);
 
 export async function searchArticles(
   db: Db,
@@ -76,7 +86,7 @@ export async function searchArticles(
   const limit = Math.min(Math.max(options.limit ?? 10, 1), 50);
   const offset = Math.max(options.offset ?? 0, 0);
 
-  const scored = scoredArticles(db, weighted, options);
+  const scored = scoredArticles(db, weighted, options, raw.join(' '));
 
   const rows = await scored
     .selectFrom('scored')
@@ -117,30 +127,36 @@ export async function searchArticles(
 }
 
 /**
- * The matching articles with their scores, as the CTE `scored` (id, score): for each word, its
- * weight (rarer words say more: "tcc" more than "application") times how well the text holds it
- * (title and keywords most); summed over the words, in the article's better language.
+ * The matching articles with their scores, as the CTE `scored` (id, score): for each typed word,
+ * the best of it and the words it brought in, in either language: weight (rarer words say more:
+ * "tcc" more than "application") times how well the text holds it (title and keywords most);
+ * summed over the typed words, plus the likeness of the question to the title.
  */
-function scoredArticles(db: Db, words: WeightedWord[], options: SearchOptions) {
+function scoredArticles(db: Db, words: WeightedWord[], options: SearchOptions, question: string) {
   const queries = sql<{ weight: number; query: string }>`(
-    SELECT w.weight, to_tsquery('english', quote_literal(w.word)) || to_tsquery('simple', quote_literal(w.word)) AS query
-    FROM unnest(${sql.val(words.map((w) => w.word))}::text[], ${sql.val(words.map((w) => w.weight))}::float8[]) AS w (word, weight))`;
+    SELECT w.weight, w.grp, to_tsquery('english', quote_literal(w.word)) || to_tsquery('simple', quote_literal(w.word)) AS query
+    FROM unnest(${sql.val(words.map((w) => w.word))}::text[], ${sql.val(words.map((w) => w.weight))}::float8[],
+      ${sql.val(words.map((w) => w.group))}::int[]) AS w (word, weight, grp))`;
   return db
-    .with('per_text', (qb) =>
+    .with('per_word', (qb) =>
       qb
         .selectFrom('knowledgeTexts as t')
         .innerJoin('knowledgeArticles as a', 'a.id', 't.articleId')
         .innerJoin(queries.as('q'), (join) => join.on(sql<boolean>`t.search @@ q.query`))
-        .select(['a.id', sql<number>`sum(q.weight * ts_rank(${WEIGHTS}, t.search, q.query, 0))`.as('score')])
+        .select(['a.id', sql<number>`max(q.weight * ts_rank(${WEIGHTS}, t.search, q.query, 0))`.as('score')])
         .$if(!options.includeUnpublished, (q) => q.where('a.status', '=', 'published'))
         .$if(options.agencyId !== undefined, (q) => q.where('a.agencyId', '=', options.agencyId ?? ''))
         .$if(options.serviceId !== undefined, (q) => q.where('a.serviceId', '=', options.serviceId ?? ''))
-        .groupBy(['a.id', 't.language']),
+        .groupBy(['a.id', sql`q.grp`]),
     )
     .with('scored', (qb) =>
       qb
-        .selectFrom('per_text')
-        .select(['id', sql<number>`max(score)`.as('score')])
+        .selectFrom('per_word')
+        .select([
+          'id',
+          sql<number>`sum(score) + ${TITLE_LIKENESS} * (SELECT max(similarity(${question}, x.title))
+          FROM knowledge_texts x WHERE x.article_id = per_word.id)`.as('score'),
+        ])
         .groupBy('id'),
     );
 }
@@ -173,22 +189,34 @@ async function facetsOf(scored: ReturnType<typeof scoredArticles>): Promise<Arti
 interface WeightedWord {
   word: string;
   weight: number;
+  /** The typed word it stands for: its corrections, verb forms and synonyms share the group. */
+  group: number;
 }
 
-/**
- * Each word with its weight, the inverse of how many published texts hold it (a word in every
- * article tells nothing). A word no text holds is kept, and the most similar word that some text
- * does hold is added with its weight (trigram similarity of at least 0.4): typos ("pasport",
- * "certficate"), and a Kiswahili form that is close. Words shorter than 4 letters are too short
- * to correct.
- */
 /** How much a correction counts: fully when close, a little when only somewhat like the word typed. */
 const WEIGHT_OF = { close: 1, loose: 0.5 } as const;
 const kind = (row: { similarity: number | null }) => (Number(row.similarity ?? 0) >= 0.5 ? 'close' : 'loose');
 
+/**
+ * Each word with its weight, the inverse of how many published texts hold it (a word in every
+ * article tells nothing). A typed word no text holds is kept, and the most similar word that some
+ * text does hold is added (trigram similarity of at least 0.4, the same first letter: a typo
+ * seldom changes that, while "brother" is not "other"): "pasport", "certficate". Words shorter
+ * than 4 letters are too short to correct.
+ */
 async function weighWords(db: Db, typed: string[]): Promise<WeightedWord[]> {
-  const forms = new Map(typed.flatMap((word) => swahiliVerbForms(word).map((form) => [form, word] as const)));
-  const words = [...new Set([...typed, ...forms.keys()])];
+  // Words the question did not type but means: a verb form's infinitive (factor 1) and the
+  // synonyms of the word and of its forms (SYNONYM_WEIGHT); the first way a word is reached wins.
+  const derived = new Map<string, { from: string; factor: number }>();
+  const derive = (word: string, from: string, factor: number) => {
+    if (!typed.includes(word) && !derived.has(word)) derived.set(word, { from, factor });
+  };
+  for (const word of typed) for (const form of swahiliVerbForms(word)) derive(form, word, 1);
+  for (const word of [...typed, ...derived.keys()]) {
+    const from = derived.get(word)?.from ?? word;
+    for (const synonym of synonymsOf(word)) derive(synonym, from, SYNONYM_WEIGHT);
+  }
+  const words = [...typed, ...derived.keys()];
   const { rows } = await sql<{
     word: string;
     n: number;
@@ -206,6 +234,7 @@ async function weighWords(db: Db, typed: string[]): Promise<WeightedWord[]> {
     LEFT JOIN LATERAL (
       SELECT v.word, v.articles, similarity(v.word, q.word) AS similarity FROM knowledge_words v
       WHERE length(q.word) >= 4 AND v.word % q.word AND similarity(v.word, q.word) >= 0.4
+        AND left(v.word, 1) = left(q.word, 1)
         AND NOT EXISTS (SELECT 1 FROM knowledge_words k WHERE k.word = q.word)
       ORDER BY similarity(v.word, q.word) DESC, v.articles DESC
       LIMIT 1) AS near ON true
@@ -213,17 +242,21 @@ async function weighWords(db: Db, typed: string[]): Promise<WeightedWord[]> {
   const weight = (texts: number, holding: number) => Math.log(1 + texts / Math.max(holding, 1));
   const weighted: WeightedWord[] = [];
   for (const row of rows) {
-    // The infinitive of a typed verb form counts only where some article uses it.
-    if (forms.has(row.word) && !typed.includes(row.word)) {
-      if (row.known) weighted.push({ word: row.word, weight: weight(row.texts, row.known) });
+    const from = derived.get(row.word);
+    const group = typed.indexOf(from?.from ?? row.word);
+    // A word the question did not type counts only where some article uses it.
+    if (from) {
+      if (row.known)
+        weighted.push({ word: row.word, weight: weight(row.texts, row.known) * from.factor, group });
       continue;
     }
     // An unknown word still counts (English stemming may find it: "beats" is "beat"), as a rare one.
-    weighted.push({ word: row.word, weight: weight(row.texts, row.known ?? 1) });
+    weighted.push({ word: row.word, weight: weight(row.texts, row.known ?? 1), group });
     if (row.nearest && row.nearest !== row.word) {
       weighted.push({
         word: row.nearest,
         weight: weight(row.texts, row.nearestN ?? 1) * WEIGHT_OF[kind(row)],
+        group,
       });
     }
   }

@@ -14,11 +14,14 @@ const STOP_WORDS = new Set(
   same she should so some still such than thank thanks that the their them then there these they
   this those through to too under until up very want was we were what when where which while who
   whom why will with would you your yours sir madam kindly help know tell find
+  dont doesnt doesn didnt didn cant wont isnt aint im ive youre also else again already
   na ya wa za la kwa ni je mimi wewe yeye sisi nyinyi wao hii hiyo huyu hizi ile hilo kwamba lakini
   au pia tu sana kama kuna hakuna nina una ana tuna mna wana nataka ningependa naomba tafadhali
   jinsi gani nini vipi lini wapi nani kwa nini ili hadi kutoka katika kwenye ndani juu chini
   habari asante sasa bado kila mimi yangu yako yake yetu wangu wako wake ninaweza naweza unaweza
-  kujua saidia nisaidie msaada nifanye nifanyeje nipate kupata kufanya`.split(/\s+/),
+  kujua saidia nisaidie msaada nifanye nifanyeje nipate kupata kufanya aje vile sina wala tena
+  bila kabisa ingine nyingine kingine zingine kitambo zamani leo jana kesho mimi nyinyi sisi hapa
+  hapo huko pale kwani ama ila hata labda tafadhali hebu`.split(/\s+/),
 );
 
 /** Lower-case words of letters and digits, at most 12, stop words removed, each once. */
@@ -34,13 +37,40 @@ export function questionWords(text: string): string[] {
 
 // A Kiswahili verb carries its subject, tense and object as prefixes: "amebakwa" (she has been
 // raped), "nimegongwa" (I have been hit), "alinipiga" (he beat me). Articles name the act in the
-// infinitive ("kubakwa", "kugongwa", "kupiga"): these are the forms worth looking for.
-const SWAHILI_VERB =
-  /^(?:ni|u|a|tu|m|mu|wa|ki|vi|li|ya|i|zi)(?:na|li|me|ta|ki|sha|nge|ka)(?:ni|ku|mw|m|tu|wa|ji|ki|vi|li|ya|zi)?([a-z]{3,})$/;
+// infinitive ("kubakwa", "kugongwa", "kupiga"): these are the forms worth looking for. Everyday
+// writing adds more: "nalipa" for "ninalipa" (I pay), a question's "-je" ("nalipaje": how do I
+// pay), Sheng's "ku" before an English verb ("kureport", "ku-renew"), a place's "-ni" ("dukani":
+// at the shop) and "-ngu" for "my" ("bwanangu": my husband).
+const SUBJECT_TENSE = '^(?:ni|u|a|tu|m|mu|wa|ki|vi|li|ya|i|zi)(?:na|li|me|ta|ki|sha|nge|ka)';
+const SWAHILI_VERBS = [
+  new RegExp(`${SUBJECT_TENSE}([a-z]{3,})$`),
+  new RegExp(`${SUBJECT_TENSE}(?:ni|ku|mw|m|tu|wa|ji|ki|vi|li|ya|zi)([a-z]{3,})$`),
+];
+const SHORT_PRESENT = /^na([a-z]{4,})$/;
+const INFINITIVE = /^ku([a-z]{3,})$/;
+const SUFFIXES = /^([a-z]{3,})(?:je|ni|ngu)$/;
 
-/** The infinitive and the bare stem a Kiswahili verb form may come from; none for other words. */
+/**
+ * The forms a Kiswahili word may come from, to look for besides the word itself: the infinitive
+ * and the bare stem of a verb form, a word without its suffix; none for other words. Only forms
+ * some article uses are searched (search-articles.ts).
+ */
 export function swahiliVerbForms(word: string): string[] {
-  const stem = SWAHILI_VERB.exec(word)?.[1];
-  if (!stem || !/[aeiou]$/.test(stem)) return [];
-  return [`ku${stem}`, stem];
+  const forms = new Set<string>();
+  const add = (stem: string | undefined) => {
+    if (!stem || STOP_WORDS.has(stem)) return;
+    forms.add(stem);
+    if (/[aeiou]$/.test(stem) && !stem.startsWith('ku')) forms.add(`ku${stem}`);
+  };
+  const bare = SUFFIXES.exec(word)?.[1];
+  for (const form of bare ? [word, bare] : [word]) {
+    if (form !== word) add(form);
+    for (const pattern of [...SWAHILI_VERBS, SHORT_PRESENT]) {
+      const verb = pattern.exec(form)?.[1];
+      if (verb && /[aeiou]$/.test(verb)) add(verb);
+    }
+    add(INFINITIVE.exec(form)?.[1]);
+  }
+  forms.delete(word);
+  return [...forms].filter((form) => form.length >= 3 && !STOP_WORDS.has(form));
 }

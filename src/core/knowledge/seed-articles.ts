@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
 import { readSetting, writeSetting } from '../../db/queries/settings.ts';
-import type { ArticleContent } from '../../db/schema.ts';
+import type { ArticleContent, KnowledgeArticleTable, KnowledgeVersionTable } from '../../db/schema.ts';
 import {
   PILOT_AGENCY_CODES,
   PILOT_CATALOGUE,
@@ -14,7 +14,7 @@ import {
   pilotServiceId,
 } from '../agencies/pilot-catalogue.ts';
 import { contentProblems, tidyContent } from './article-content.ts';
-import { putLive, reviewDate } from './manage-articles.ts';
+import { type GoingLive, putLive, reviewDate } from './manage-articles.ts';
 
 /*
  * The articles Baraza ships (reference/knowledge/*.json, FORMAT.md there), published on start in
@@ -94,57 +94,51 @@ export async function installShippedArticles(db: Db, now: Date, dir = KNOWLEDGE_
           .execute()
       ).map((row) => [row.slug, row]),
     );
-    let written = 0;
+    const fresh: Insertable<KnowledgeArticleTable>[] = [];
+    const versions: Insertable<KnowledgeVersionTable>[] = [];
+    const lives: GoingLive[] = [];
     for (const article of articles) {
-      const agencyId = pilotAgencyId(
-        PILOT_CATALOGUE.find((p) => p.code === article.agencyCode) ?? { code: article.agencyCode },
-      );
-      const serviceId = article.serviceCode ? pilotServiceId(article.agencyCode, article.serviceCode) : null;
       const known = existing.get(article.slug);
       if (known?.customised) continue;
       if (known && JSON.stringify(known.content) === JSON.stringify(article.content)) continue;
       const id = known?.id ?? timeOrderedUuid();
       const next = (known?.publishedVersion ?? 0) + 1;
       if (!known) {
-        await trx
-          .insertInto('knowledgeArticles')
-          .values({
-            id,
-            slug: article.slug,
-            agencyId,
-            serviceId,
-            status: 'draft',
-            position: article.position,
-            reviewBy: reviewDate(now),
-            source: article.source,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .execute();
+        fresh.push({
+          id,
+          slug: article.slug,
+          agencyId: pilotAgencyId(
+            PILOT_CATALOGUE.find((p) => p.code === article.agencyCode) ?? { code: article.agencyCode },
+          ),
+          serviceId: article.serviceCode ? pilotServiceId(article.agencyCode, article.serviceCode) : null,
+          status: 'draft',
+          position: article.position,
+          reviewBy: reviewDate(now),
+          source: article.source,
+          createdAt: now,
+          updatedAt: now,
+        });
       }
-      await trx
-        .insertInto('knowledgeVersions')
-        .values({
-          articleId: id,
-          version: next,
-          state: 'in_review',
-          content: JSON.stringify(article.content),
-          writtenAt: now,
-          note: `Shipped with Baraza (${article.source})`,
-        })
-        .execute();
-      await putLive(trx, {
+      versions.push({
+        articleId: id,
+        version: next,
+        state: 'in_review',
+        content: JSON.stringify(article.content),
+        writtenAt: now,
+        note: `Shipped with Baraza (${article.source})`,
+      });
+      lives.push({
         articleId: id,
         version: next,
         content: article.content,
-        reviewedBy: null,
         reviewBy: reviewDate(now),
-        now,
         position: article.position,
       });
-      written += 1;
     }
+    if (fresh.length > 0) await trx.insertInto('knowledgeArticles').values(fresh).execute();
+    if (versions.length > 0) await trx.insertInto('knowledgeVersions').values(versions).execute();
+    await putLive(trx, lives, { reviewedBy: null, now });
     await writeSetting(trx, VERSION_KEY, version);
-    return written;
+    return lives.length;
   });
 }
