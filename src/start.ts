@@ -103,7 +103,7 @@ export async function startOn(
     const jobs = options.jobs
       ? await startJobs(
           database,
-          { db: database.db, sla, reference, messenger, now, log: app.log },
+          { db: database.db, sla, reference, messenger, now, log: app.log, publicUrl: config.publicUrl },
           options.jobs,
         )
       : undefined;

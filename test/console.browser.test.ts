@@ -301,9 +301,27 @@ test('the supervision and administration pages pass the accessibility check in b
     purpose: 'notice_responded',
     dedupeKey: `a11y:${kase.reference}`,
   });
+  const article = await ctx.database.db
+    .selectFrom('knowledgeArticles')
+    .select('id')
+    .where('agencyId', '=', ctx.reference.agency('DIS')?.id ?? '')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   const found: { page: string; violations: string[] }[] = [];
   const pages: [SignedInStaff, string[]][] = [
-    [supervisor, ['/console/team', '/console/notifications', '/console/queue?view=open', '/console/ussd']],
+    [
+      supervisor,
+      [
+        '/console/team',
+        '/console/notifications',
+        '/console/queue?view=open',
+        '/console/ussd',
+        '/console/knowledge',
+        '/console/knowledge/new',
+        `/console/knowledge/${article.id}`,
+        `/console/knowledge/${article.id}/edit`,
+      ],
+    ],
     [
       admin,
       [
@@ -316,6 +334,7 @@ test('the supervision and administration pages pass the accessibility check in b
         '/console/admin/catalogue/service.passport',
         '/console/admin/calendar',
         `/console/cases/${kase.reference}`,
+        `/console/cases/${kase.reference}?kq=passport`,
       ],
     ],
     [
@@ -342,6 +361,12 @@ test('the supervision and administration pages pass the accessibility check in b
       }
     }
     // A form sent with mistakes: its error summary and fields are checked too.
+    if (person === supervisor) {
+      await page.goto(`${origin}/console/knowledge/new?lang=en`);
+      await page.getByRole('button', { name: 'Save the draft' }).click();
+      await page.locator('#error-summary').waitFor();
+      found.push({ page: 'new article with errors', violations: await violations(page) });
+    }
     if (person === admin) {
       await page.goto(`${origin}/console/admin/templates?lang=en`);
       await page.getByRole('button', { name: 'Add the template' }).click();
@@ -353,5 +378,5 @@ test('the supervision and administration pages pass the accessibility check in b
     found.filter((f) => f.violations.length > 0),
     [],
   );
-  assert.equal(found.length, 41);
+  assert.equal(found.length, 52);
 });

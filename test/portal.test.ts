@@ -579,8 +579,8 @@ describe('citizen portal', () => {
 
   test('withdrawing needs the box ticked', async () => {
     const { reference, proofCookie } = await giveFeedback(ctx, {
-      kind: 'inquiry',
-      text: 'How do I renew my passport?',
+      kind: 'complaint',
+      text: 'My passport renewal has been pending for months.',
       agency: 'DIS',
       county: 'none',
       contact: { contact: 'anonymous' },
@@ -597,8 +597,8 @@ describe('citizen portal', () => {
       .executeTakeFirstOrThrow();
     assert.equal(kase.status, 'withdrawn');
     const other = await giveFeedback(ctx, {
-      kind: 'inquiry',
-      text: 'How do I renew my passport?',
+      kind: 'complaint',
+      text: 'My passport renewal has been pending for months.',
       agency: 'DIS',
       county: 'none',
       contact: { contact: 'anonymous' },
@@ -764,6 +764,8 @@ describe('the copy of the confirmation', () => {
           'outboundMessages.recipient',
         ])
         .where('cases.reference', '=', reference)
+        // The confirmation's copy, not what may follow it (an automatic answer to an inquiry).
+        .where('outboundMessages.purpose', '=', 'case_submitted')
         .execute();
       if (rows.length > 0 && rows.every((r) => r.status !== 'queued')) return rows;
       await new Promise((resolve) => setTimeout(resolve, 50));

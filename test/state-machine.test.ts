@@ -37,3 +37,11 @@ test('an illegal transition is refused with what is allowed instead', () => {
       e.code === 'invalid_transition',
   );
 });
+
+test('Baraza itself resolves only a new case (an automatic answer), never one staff have taken up', () => {
+  const bySystem = listTransitions().filter((t) => t.to === 'resolved' && t.by.includes('system'));
+  assert.deepEqual(
+    bySystem.map((t) => t.from),
+    ['new'],
+  );
+});

@@ -412,14 +412,58 @@ describe('USSD channel', () => {
     const caller = await callerIn('sw');
     const home = await caller.press('4');
     assertScreen(home, 'CON', /^Habari: tafuta, au chagua ofisi:\n1\. Tafuta kwa maneno\n/);
-    const questions = await caller.press(option(home, 'MoH'));
-    assertScreen(questions, 'CON', /^MoH: maswali ya kawaida\n1\. Ninajisajili vipi na SHA\?\n/);
+    const offices = await allItems(caller, home);
+    const health = offices.find((item) => item.label === 'Wizara ya Afya');
+    assert.ok(health, offices.map((item) => item.label).join(', '));
+    const questions = await caller.press(health.number);
+    assertScreen(questions, 'CON', /^Wizara ya Afya: maswali ya kawaida\n1\. Ninajisajili vipi na SHA\?\n/);
     assert.match(questions.text, /\n98\. Zaidi\n0\. Rudi\n00\. Menyu kuu$/);
     const more = '\n98. Zaidi\n0. Rudi\n00. Menyu kuu';
     assert.equal((await caller.press('1')).text, `${sha.ussd[0]}${more}`);
     for (const page of sha.ussd.slice(1, -1)) assert.equal((await caller.press('98')).text, `${page}${more}`);
     assert.equal((await caller.press('98')).text, `${sha.ussd.at(-1)}\n0. Rudi\n00. Menyu kuu`);
     assertScreen(await caller.press('00'), 'CON', /^Baraza: ongea na serikali/);
+  });
+
+  /** Every item of a list, paging through it with 98 (a list's numbers work on any of its pages). */
+  const allItems = async (caller: Caller, first: Screen) => {
+    const all = items(first);
+    for (let page = first; /\n98\. /.test(page.text); ) {
+      page = await caller.press('98');
+      assertScreen(page, 'CON');
+      all.push(...items(page));
+    }
+    return all;
+  };
+
+  test("information names the offices in the caller's language, and the eCitizen FAQs as eCitizen", async () => {
+    const labels = async (language: 'en' | 'sw') => {
+      const caller = await callerIn(language);
+      const offices = await allItems(caller, await caller.press('4'));
+      return { caller, offices: offices.slice(1) };
+    };
+    const english = await labels('en');
+    const inEnglish = english.offices.map((item) => item.label);
+    for (const name of ['BRS', 'Immigration', 'KRA', 'MoH', 'Police'])
+      assert.ok(inEnglish.includes(name), name);
+    assert.equal(inEnglish.at(-1), 'eCitizen', 'general questions after the offices');
+    assert.ok(!inEnglish.some((name) => /Clearing House/.test(name)));
+
+    const swahili = await labels('sw');
+    assert.deepEqual(
+      swahili.offices.map((item) => item.label),
+      [
+        'Huduma ya Taifa ya Polisi',
+        'Huduma ya Usajili wa Biashara',
+        'Idara ya Huduma za Uhamiaji',
+        'Mamlaka ya Ushuru ya Kenya',
+        'Wizara ya Afya',
+        'eCitizen',
+      ],
+    );
+    const ecitizen = swahili.offices.at(-1)?.number ?? '';
+    const questions = await swahili.caller.press(ecitizen);
+    assertScreen(questions, 'CON', /^eCitizen: maswali ya kawaida\n1\. Nani anaweza kutumia eCitizen\?\n/);
   });
 
   for (const language of ['en', 'sw'] as const) {

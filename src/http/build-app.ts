@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { InformationSource } from '../channels/ussd/information-source.ts';
 import type { Config } from '../config.ts';
 import type { ReferenceCache } from '../core/agencies/reference-cache.ts';
+import { type AutomaticAnswer, answerAutomatically } from '../core/knowledge/auto-answer.ts';
 import type { Messenger } from '../core/messages/messenger.ts';
 import type { Secrets } from '../core/security/secrets.ts';
 import type { SlaService } from '../core/sla/sla-service.ts';
@@ -60,13 +61,19 @@ export interface AppDeps {
   messenger: Messenger;
   /** Answers for the USSD menu's "Information"; the knowledge base will give them (none until then). */
   information?: InformationSource | undefined;
+  /** Answers a new inquiry from the knowledge base when an article answers it confidently. */
+  autoAnswer: (caseId: string) => Promise<AutomaticAnswer | null>;
+  log: FastifyBaseLogger;
   now: () => Date;
   policy: { idleMinutes: number; maxHours: number; maxFailures: number; lockMinutes: number };
   reopenWindowDays: number;
   guards: ReturnType<typeof authGuards>;
 }
 
-export type AppInputs = Omit<AppDeps, 'guards' | 'policy' | 'reopenWindowDays' | 'submissions' | 'cases'>;
+export type AppInputs = Omit<
+  AppDeps,
+  'guards' | 'policy' | 'reopenWindowDays' | 'submissions' | 'cases' | 'autoAnswer' | 'log'
+>;
 
 export async function buildApp(inputs: AppInputs, options: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
@@ -99,6 +106,12 @@ export async function buildApp(inputs: AppInputs, options: { logger?: boolean | 
       lockMinutes: c.loginLockMinutes,
     },
     reopenWindowDays: c.reopenWindowDays,
+    autoAnswer: (caseId) =>
+      answerAutomatically(
+        { db: inputs.db, sla: inputs.sla, now: inputs.now, publicUrl: c.publicUrl },
+        caseId,
+      ),
+    log: app.log,
     guards: undefined as unknown as ReturnType<typeof authGuards>,
   };
   deps.guards = authGuards(deps);

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import { v5 as uuidV5 } from 'uuid';
 import { removeOldUssdRecords } from '../channels/ussd/ussd-sessions.ts';
 import { removeAbandonedUploads } from '../core/attachments/read-upload.ts';
+import { type ReminderRun, remindReviewers } from '../core/knowledge/review-reminders.ts';
 import type { Messenger } from '../core/messages/messenger.ts';
 import { actOnDueClocks } from '../core/sla/act-on-due-clocks.ts';
 import { type CheckDeps, checkNothingFallsThrough } from '../core/sla/check-nothing-falls-through.ts';
@@ -10,7 +11,7 @@ import type { DatabaseHandle } from '../db/open-database.ts';
 
 /*
  * Background work runs on pg-boss, in the same database as everything else (PostgreSQL, or PGlite
- * through pg-boss's `db` adapter on our one connection). Four queues:
+ * through pg-boss's `db` adapter on our one connection). The queues:
  * - sla-sweep, every minute (a pg-boss schedule, so one run per minute however many workers):
  *   finds due clocks and enqueues one sla-due-case job per case;
  * - sla-due-case: acts on the case's due clocks (warn, breach, escalate), claiming them atomically;
@@ -18,7 +19,9 @@ import type { DatabaseHandle } from '../db/open-database.ts';
  * - message-retry, every minute: delivers the outbox's messages that are due (a first send that
  *   failed, or one whose sender died), each claimed atomically; its back-off is MESSAGE_RETRY;
  * - uploads-cleanup, every hour: removes files uploaded to a form that was never sent (a day old);
- * - ussd-cleanup, every hour: removes USSD sessions a day old and gateway notifications 90 days old.
+ * - ussd-cleanup, every hour: removes USSD sessions a day old and gateway notifications 90 days old;
+ * - knowledge-review, every day at 06:00: e-mails the owners (or reviewers) of knowledge-base
+ *   articles due for review within 14 days, once per review-by date (core/knowledge/review-reminders.ts).
  */
 
 export const QUEUES = {
@@ -28,6 +31,7 @@ export const QUEUES = {
   messages: 'message-retry',
   uploads: 'uploads-cleanup',
   ussd: 'ussd-cleanup',
+  knowledgeReview: 'knowledge-review',
 } as const;
 
 /** Retries, for every queue: a job that fails (the database restarting, say) is tried again. */
@@ -47,12 +51,16 @@ export interface JobDeps extends CheckDeps {
   messenger?: Messenger | undefined;
   now: () => Date;
   log: { error(obj: object, message: string): void; info(message: string): void };
+  /** The site's address, for links in e-mails to staff (config.publicUrl); without it they are paths. */
+  publicUrl?: string | undefined;
 }
 
 export interface Jobs {
   boss: PgBoss;
   /** Runs a sweep now (tests; `npx baraza sla sweep`). */
   sweep(): Promise<{ cases: number }>;
+  /** Runs the knowledge-review reminders now (tests; what the daily schedule runs). */
+  remindReviewers(): Promise<ReminderRun>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +89,8 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
   await boss.schedule(QUEUES.uploads, '17 * * * *', {}, { tz: 'Africa/Nairobi' });
   await boss.schedule(QUEUES.ussd, '23 * * * *', {}, { tz: 'Africa/Nairobi' });
   if (deps.messenger) await boss.schedule(QUEUES.messages, '* * * * *', {}, { tz: 'Africa/Nairobi' });
+  // Early, so the e-mails are waiting when people start work.
+  await boss.schedule(QUEUES.knowledgeReview, '0 6 * * *', {}, { tz: 'Africa/Nairobi' });
 
   const enqueue = async (cases: DueCase[]) => {
     await boss.insert(
@@ -93,6 +103,7 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
     );
   };
   const sweep = () => sweepDueClocks(database.db, deps.now(), enqueue);
+  const remind = () => remindReviewers({ db: deps.db, publicUrl: deps.publicUrl ?? '' }, deps.now());
 
   if (options.work) {
     const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 };
@@ -134,6 +145,14 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
         );
       }
     });
+    await boss.work(QUEUES.knowledgeReview, polling, async () => {
+      const run = await remind();
+      if (run.messages + run.unaddressed + run.deferred > 0) {
+        deps.log.info(
+          `knowledge review: ${run.articles} articles in ${run.messages} e-mails; ${run.unaddressed} with nobody to tell, ${run.deferred} left for tomorrow`,
+        );
+      }
+    });
     const messenger = deps.messenger;
     if (messenger) {
       await boss.work(QUEUES.messages, polling, async () => {
@@ -149,6 +168,7 @@ export async function startJobs(database: DatabaseHandle, deps: JobDeps, options
   return {
     boss,
     sweep,
+    remindReviewers: remind,
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },

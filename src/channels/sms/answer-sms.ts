@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { findPhoneCitizen, trackCaseByPhone } from '../../core/cases/cases-of-phone.ts';
 import { type FollowUpDeps, replyToCase } from '../../core/cases/citizen-follow-ups.ts';
+import { parseReference } from '../../core/cases/reference.ts';
 import { type SubmitCaseDeps, submitCase } from '../../core/cases/submit-case.ts';
 import { AppError } from '../../core/errors.ts';
+import { answeredAutomatically, rejectAutomaticAnswer } from '../../core/knowledge/auto-answer.ts';
 import type { InformationSource } from '../../core/knowledge/information-source.ts';
 import type { Messenger } from '../../core/messages/messenger.ts';
 import { optIn, optOut } from '../../core/messages/opt-outs.ts';
@@ -146,6 +148,8 @@ async function act(
         await infoReply(deps, command.words, languageOf(command.language)),
         command.language,
       );
+    case 'not_helped':
+      return answer('case_answered', await notHelped(deps, command.reference, phone), command.language);
     case 'text':
       return ownWords(deps, id, phone, command.text, planned ?? citizen?.awaiting, languageOf);
   }
@@ -174,6 +178,36 @@ async function statusReply(
     }
     throw error;
   }
+}
+
+/**
+ * NO and a reference: the automatic answer did not help. Only for a case of this phone (the phone
+ * is its proof, as for STATUS) that still stands answered automatically.
+ */
+async function notHelped(deps: SmsDeps, referenceInput: string, phone: string): Promise<SmsReply> {
+  let reference: string;
+  try {
+    reference = parseReference(referenceInput);
+  } catch {
+    return { kind: 'not_helped_refused', reference: referenceInput.replace(/\D/g, '') };
+  }
+  const kase = await deps.db
+    .selectFrom('cases')
+    .leftJoin('citizens', 'citizens.id', 'cases.citizenId')
+    .select(['cases.id', 'cases.citizenId', 'cases.status', 'cases.autoAnswerArticleId', 'citizens.phone'])
+    .where('cases.reference', '=', reference)
+    .executeTakeFirst();
+  if (!kase || kase.phone !== phone || !answeredAutomatically(kase))
+    return { kind: 'not_helped_refused', reference };
+  try {
+    await rejectAutomaticAnswer(deps, kase.id, { type: 'citizen', id: kase.citizenId });
+  } catch (error) {
+    // Taken up by an officer between the read and the change.
+    if (error instanceof AppError && error.code === 'invalid_transition')
+      return { kind: 'not_helped_refused', reference };
+    throw error;
+  }
+  return { kind: 'not_helped', reference };
 }
 
 /**

@@ -11,6 +11,8 @@ import type { Language } from '../../db/schema.ts';
  * - INFO/TAARIFA/MAELEZO only followed by nothing or a few words to search for (at most
  *   INFO_WORDS): "Taarifa kuhusu wizi wa mafuta katika kituo" ("a report about fuel theft at the
  *   station") is a report;
+ * - NO/HAPANA only followed by a whole case reference: the automatic answer on it did not help
+ *   (core/knowledge/auto-answer.ts); "No water for three days" is a report;
  * - a message that is a case reference and nothing else asks for that case's status.
  * Everything else is the citizen's own words: a report, or the answer to a question on their case.
  */
@@ -22,9 +24,11 @@ export type SmsCommand =
   | { kind: 'start'; language: Language | undefined }
   /** `words`: what to search the knowledge base for; '' for the list of common questions. */
   | { kind: 'info'; words: string; language: Language | undefined }
+  /** NO/HAPANA and a reference: the automatic answer on that case did not help. */
+  | { kind: 'not_helped'; reference: string; language: Language | undefined }
   | { kind: 'text'; text: string };
 
-type KeywordKind = 'status' | 'help' | 'stop' | 'start' | 'info';
+type KeywordKind = 'status' | 'help' | 'stop' | 'start' | 'info' | 'not_helped';
 
 const KEYWORDS: Record<string, { kind: KeywordKind; language: Language }> = {
   STATUS: { kind: 'status', language: 'en' },
@@ -38,6 +42,8 @@ const KEYWORDS: Record<string, { kind: KeywordKind; language: Language }> = {
   INFO: { kind: 'info', language: 'en' },
   TAARIFA: { kind: 'info', language: 'sw' },
   MAELEZO: { kind: 'info', language: 'sw' },
+  NO: { kind: 'not_helped', language: 'en' },
+  HAPANA: { kind: 'not_helped', language: 'sw' },
 };
 
 /** The keywords a citizen may send, for the help text and the docs. */
@@ -65,6 +71,9 @@ export function readSms(text: string): SmsCommand {
         break;
       case 'status':
         if (rest === '' || REFERENCE_LIKE.test(rest)) return { kind, reference: rest, language };
+        break;
+      case 'not_helped':
+        if (BARE_REFERENCE.test(rest)) return { kind, reference: rest, language };
         break;
       case 'info':
         if (rest.length <= INFO_LENGTH && wordCount(rest) <= INFO_WORDS) {

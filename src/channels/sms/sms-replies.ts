@@ -27,6 +27,10 @@ export type SmsReply =
   /** INFO alone: how to ask, and the common questions' titles. */
   | { kind: 'info_help'; topics: string[] }
   | { kind: 'info_unknown'; words: string }
+  /** NO <reference>: the automatic answer did not help; an officer takes the question. */
+  | { kind: 'not_helped'; reference: string }
+  /** NO <reference> for a case of another phone, or one not (or no longer) answered automatically. */
+  | { kind: 'not_helped_refused'; reference: string }
   | { kind: 'too_short' }
   | { kind: 'too_long'; max: number };
 
@@ -52,6 +56,10 @@ export function renderSmsReply(reply: SmsReply, language: Language, context: Rep
     }
     case 'answered':
       return s('answered', { reference: formatReference(reply.reference) });
+    case 'not_helped':
+      return s('not_helped', { reference: formatReference(reply.reference) });
+    case 'not_helped_refused':
+      return s('not_helped_refused', { reference: formatReference(reply.reference), portal });
     case 'status': {
       const next =
         reply.status === 'awaiting_citizen'

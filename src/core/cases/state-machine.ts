@@ -14,7 +14,8 @@ const TRANSITIONS: Record<CaseStatus, Partial<Record<CaseStatus, Mover[]>>> = {
     acknowledged: ['staff', 'system'],
     in_progress: ['staff'],
     awaiting_citizen: ['staff'],
-    resolved: ['staff'],
+    // 'system': an inquiry answered at once by a knowledge-base article (core/knowledge/auto-answer.ts).
+    resolved: ['staff', 'system'],
     withdrawn: ['citizen'],
   },
   acknowledged: {

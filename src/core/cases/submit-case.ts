@@ -8,6 +8,7 @@ import type { AgencyRef, ReferenceCache } from '../agencies/reference-cache.ts';
 import { normalisePhone } from '../citizens/normalise-phone.ts';
 import { AppError, type FieldProblem } from '../errors.ts';
 import { GENESIS_HASH, hashEvent } from '../events/hash-event.ts';
+import type { AutomaticAnswer } from '../knowledge/auto-answer.ts';
 import { derivePin, hashPin, type Secrets } from '../security/secrets.ts';
 import type { SlaService } from '../sla/sla-service.ts';
 import type { TriageService } from '../triage/triage-service.ts';
@@ -48,13 +49,22 @@ export interface SubmitCaseDeps {
   triage: Pick<TriageService, 'decide'>;
   sla: Pick<SlaService, 'initialClocks'>;
   now: () => Date;
+  /**
+   * Answers a new inquiry at once from the knowledge base when an article answers it confidently
+   * (core/knowledge/auto-answer.ts); left out, every case waits for staff.
+   */
+  autoAnswer?: ((caseId: string) => Promise<AutomaticAnswer | null>) | undefined;
+  log?: { error(obj: object, message: string): void } | undefined;
 }
 
 export interface SubmittedCase {
   id: string;
   reference: string;
   pin: string;
-  status: 'new';
+  /** 'resolved' when the inquiry was answered automatically at once. */
+  status: 'new' | 'resolved';
+  /** The article that answered it automatically, if one did. */
+  autoAnswer?: AutomaticAnswer | undefined;
   type: CaseType;
   priority: Priority;
   anonymous: boolean;
@@ -248,11 +258,13 @@ export async function submitCase(
       },
     });
     if (inserted) {
+      const answered = type === 'inquiry' && !sealed ? await answerAtOnce(deps, id) : null;
       return {
         id,
         reference: ref,
         pin,
-        status: 'new',
+        status: answered ? 'resolved' : 'new',
+        autoAnswer: answered ?? undefined,
         type,
         priority: decision.priority.value,
         anonymous,
@@ -269,6 +281,20 @@ export async function submitCase(
     }
   }
   throw new Error('could not allocate a unique case reference after 5 attempts');
+}
+
+/**
+ * The automatic answer, if any. The case is acknowledged already: an answer that fails (the
+ * database busy) leaves it for staff, as if no article had matched, and never fails the submission.
+ */
+async function answerAtOnce(deps: SubmitCaseDeps, caseId: string): Promise<AutomaticAnswer | null> {
+  if (!deps.autoAnswer) return null;
+  try {
+    return await deps.autoAnswer(caseId);
+  } catch (error) {
+    deps.log?.error({ err: error, caseId }, 'automatic answer failed; the case waits for staff');
+    return null;
+  }
 }
 
 function serviceProblem(code: string, agency: AgencyRef | undefined): string {

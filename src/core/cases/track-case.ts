@@ -15,6 +15,8 @@ export interface PublicTimelineEntry {
   message?: string;
   agency?: string;
   rating?: number;
+  /** The answer came from the knowledge base at once, not from an officer. */
+  automatic?: boolean;
 }
 
 export interface PublicCase {
@@ -106,6 +108,7 @@ function publicEntry(
   if (withWords && typeof data.message === 'string') entry.message = data.message;
   if (typeof data.agencyName === 'string') entry.agency = data.agencyName;
   if (typeof data.rating === 'number') entry.rating = data.rating;
+  if (data.automatic === true) entry.automatic = true;
   // Referrals, escalations and closing for want of an answer carry no words for the citizen, so
   // the timeline says what they mean, in the citizen's language.
   const t = translator(language);

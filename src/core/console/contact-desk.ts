@@ -89,8 +89,9 @@ export async function takeCallCase(
 ): Promise<{ submitted: SubmittedCase; resolved: boolean }> {
   assertDeskUser(principal);
   const phone = input.phone ? normalisePhone(input.phone, 'phone') : undefined;
+  // No automatic answer: the agent on the line answers the caller.
   const submitted = await submitCase(
-    deps,
+    { ...deps, autoAnswer: undefined },
     {
       type: input.type,
       channel: 'phone',

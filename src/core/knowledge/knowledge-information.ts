@@ -1,11 +1,25 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { Db } from '../../db/open-database.ts';
-import type { Language } from '../../db/schema.ts';
+import type { AgencyKind, AgencyTable, Language } from '../../db/schema.ts';
 import type { Answer, InformationOffice, InformationSource, Topic } from './information-source.ts';
 import { searchArticles } from './search-articles.ts';
 
 /** How many of an office's top questions the phone channels offer. */
 const TOP_QUESTIONS = 20;
+
+/**
+ * An office as a caller reads it on a phone: the clearing house's articles are eCitizen's FAQs, so
+ * it is "eCitizen" in both languages; in English the short name (KRA, Immigration), in Kiswahili
+ * the Kiswahili name, since the short names are English ("Immigration", "Police").
+ */
+export function officeName(
+  agency: Pick<AgencyTable, 'name' | 'nameSw' | 'shortName'> & { kind: AgencyKind },
+  language: Language,
+): string {
+  if (agency.kind === 'clearing_house') return 'eCitizen';
+  if (language === 'sw') return agency.nameSw || agency.name;
+  return agency.shortName || agency.name;
+}
 
 /** The knowledge base as the phone channels read it: published articles only. */
 export function knowledgeInformation(deps: { db: Db; now: () => Date }): InformationSource {
@@ -14,7 +28,7 @@ export function knowledgeInformation(deps: { db: Db; now: () => Date }): Informa
     async offices(language: Language): Promise<InformationOffice[]> {
       const rows = await db
         .selectFrom('agencies as ag')
-        .select(['ag.id', 'ag.name', 'ag.shortName', 'ag.nameSw'])
+        .select(['ag.id', 'ag.name', 'ag.shortName', 'ag.nameSw', 'ag.kind'])
         .where((eb) =>
           eb.exists(
             eb
@@ -24,12 +38,15 @@ export function knowledgeInformation(deps: { db: Db; now: () => Date }): Informa
               .where('a.status', '=', 'published'),
           ),
         )
-        .orderBy('ag.name')
         .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        name: row.shortName || (language === 'sw' && row.nameSw ? row.nameSw : row.name),
-      }));
+      const offices = rows.map((row) => ({ id: row.id, name: officeName(row, language) }));
+      // The offices by name in the caller's language; eCitizen's general questions after them.
+      const last = new Set(rows.filter((row) => row.kind === 'clearing_house').map((row) => row.id));
+      return offices.sort(
+        (a, b) =>
+          Number(last.has(a.id)) - Number(last.has(b.id)) ||
+          a.name.localeCompare(b.name, language, { sensitivity: 'base' }),
+      );
     },
 
     async topics(language: Language, officeId?: string): Promise<Topic[]> {

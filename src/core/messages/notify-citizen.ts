@@ -8,7 +8,7 @@ import { fitSms } from './sms-length.ts';
 
 /*
  * What the citizen hears, and when: on acknowledgement, a request for information, a public
- * response, resolution, closure, and the SLA's interim update and escalation. Each notice is
+ * response, resolution (or an automatic answer, with how to say it did not help), closure, and the SLA's interim update and escalation. Each notice is
  * queued in the outbox in the transaction that writes its event, keyed by the case and the event's
  * sequence number, so an event that happened is told exactly once and one that was rolled back is
  * never told. The outbox sends it, retries and gives up visibly (deliver-messages.ts).
@@ -22,6 +22,7 @@ export const NOTICE_KINDS = [
   'info_requested',
   'responded',
   'resolved',
+  'auto_answered',
   'closed',
   'closed_no_reply',
   'interim_update',
@@ -55,7 +56,12 @@ export function noticesFor(events: readonly NewEvent[], seqs: readonly number[])
       if (after === 'acknowledged') notices.push({ kind: 'acknowledged', seq });
       else if (after === 'awaiting_citizen')
         notices.push({ kind: 'info_requested', seq, message: text(data.message) });
-      else if (after === 'resolved') notices.push({ kind: 'resolved', seq, message: text(data.message) });
+      else if (after === 'resolved')
+        notices.push({
+          kind: data.automatic ? 'auto_answered' : 'resolved',
+          seq,
+          message: text(data.message),
+        });
       else if (after === 'closed')
         notices.push({ kind: data.reason === 'no_citizen_reply' ? 'closed_no_reply' : 'closed', seq });
     } else if (event.kind === 'sla.breached' && data.clock === 'interim_update') {

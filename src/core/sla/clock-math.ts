@@ -38,6 +38,15 @@ export function remainingMs(mode: Clock['mode'], calendar: BusinessCalendar, fro
     : calendar.workingTimeBetween(from, due);
 }
 
+/**
+ * A clock that was met runs again with its first start and deadline, as if it had never been met:
+ * the automatic answer the citizen said did not help (plan-clocks.ts). A deadline already past is
+ * warned of and breached at the next sweep.
+ */
+export function reviveClock(clock: Clock): Clock {
+  return { ...clock, status: 'running', metAt: null, fireAt: clock.warnedAt ? clock.dueAt : clock.warnAt };
+}
+
 /** Starts (or restarts) a clock at `now` with the policy's duration for it. */
 export function startClock(
   name: ClockName,

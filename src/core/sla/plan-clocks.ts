@@ -8,6 +8,7 @@ import {
   pauseClock,
   resumeClock,
   retarget,
+  reviveClock,
   startClock,
   stopClock,
 } from './clock-math.ts';
@@ -69,7 +70,9 @@ const updatesCitizen = (change: CaseChange) =>
  * - awaiting_citizen pauses resolve, interim_update and assignee_idle and starts citizen_reply; the
  *   citizen's answer (or staff resuming) starts them again with the time they had left.
  * - resolved meets resolve and the other citizen milestones; closing, withdrawing or merging stops
- *   whatever still runs. Reopening starts acknowledge, resolve and interim_update afresh.
+ *   whatever still runs. Reopening starts acknowledge, resolve and interim_update afresh, except
+ *   after an automatic answer the citizen said did not help: the clocks it met run again from the
+ *   submission, with their first deadlines.
  * - Assigning starts assignee_idle; every action of the assignee restarts it.
  * - A new priority, type, service or agency recomputes running deadlines from their start.
  */
@@ -110,6 +113,13 @@ export function planClocks(
   if (!before) {
     for (const name of ['acknowledge', 'first_response', 'resolve', 'interim_update'] as const) start(name);
     if (after.agencyId === change.clearingHouseId) start('transfer');
+    if (after.assigneeId) start('assignee_idle');
+    return [...clocks.values()];
+  }
+
+  if (!isOpen(before.status) && change.events.some((e) => e.kind === 'case.auto_answer_rejected')) {
+    // The automatic answer did not help: the clocks it met run again from the submission.
+    for (const name of clocks.keys()) update(name, (c) => (c.status === 'met' ? reviveClock(c) : c));
     if (after.assigneeId) start('assignee_idle');
     return [...clocks.values()];
   }

@@ -22,6 +22,8 @@ import {
   type PlaceholderValues,
 } from '../../core/console/response-templates.ts';
 import { AppError } from '../../core/errors.ts';
+import { readArticleForResponse, responseFromArticle } from '../../core/knowledge/list-articles.ts';
+import { searchArticles } from '../../core/knowledge/search-articles.ts';
 import { describeCaseClocks } from '../../core/sla/describe-clocks.ts';
 import { findLikelyDuplicates } from '../../core/triage/find-likely-duplicates.ts';
 import { getCaseTriage } from '../../core/triage/get-case-triage.ts';
@@ -60,6 +62,19 @@ export function consoleCaseRoutes(app: App, deps: AppDeps): void {
           flash: flash || undefined,
           useTemplate: query.template,
           openAction: 'respond',
+        });
+      }
+      // "Insert into response": the response form opens with a published article in the citizen's language.
+      if (typeof query.article === 'string' && query.article) {
+        return showCase(deps, request, reply, language, principal, {
+          useArticle: query.article,
+          openAction: 'respond',
+        });
+      }
+      // The knowledge base's search, for an answer to insert.
+      if (typeof query.kq === 'string') {
+        return showCase(deps, request, reply, language, principal, {
+          knowledgeQuery: query.kq.trim().slice(0, 200),
         });
       }
       // The referral form's directory search.
@@ -363,6 +378,26 @@ async function showCase(
       message: fillTemplate(template, citizenLanguage, await placeholderValues(deps, principal, detail)),
     };
   }
+  if (extra.useArticle) {
+    const article = await readArticleForResponse(deps.db, extra.useArticle, citizenLanguage);
+    values = { message: responseFromArticle(article, deps.config.publicUrl) };
+  }
+  // Only published articles, of any agency (they are public), in the citizen's language.
+  const knowledge =
+    extra.knowledgeQuery === undefined
+      ? undefined
+      : {
+          query: extra.knowledgeQuery,
+          hits: extra.knowledgeQuery
+            ? (
+                await searchArticles(deps.db, extra.knowledgeQuery, {
+                  language: citizenLanguage,
+                  limit: 5,
+                  facets: false,
+                })
+              ).hits
+            : [],
+        };
   const page = renderCasePage(consoleContext(deps, request, language), {
     detail,
     clocks,
@@ -379,6 +414,7 @@ async function showCase(
     preview: extra.preview,
     referral: extra.referral,
     directoryHits: extra.directoryHits,
+    knowledge,
     canRefer:
       can(principal, 'transfer', kase) &&
       OPEN_STATUSES.includes(kase.status) &&
@@ -409,6 +445,10 @@ type PageExtra = Pick<
   contactShown?: boolean;
   /** A template's id: the response form opens with it filled in. */
   useTemplate?: string;
+  /** A published article's id: the response form opens with its words and link. */
+  useArticle?: string;
+  /** Words to search the knowledge base for (the case page's "Knowledge" search). */
+  knowledgeQuery?: string;
 };
 
 /** The values of a template's placeholders for this case, in the citizen's language. */

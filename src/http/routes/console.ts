@@ -30,6 +30,7 @@ import { consoleAdminRoutes } from './console-admin.ts';
 import { consoleCaseRoutes } from './console-case.ts';
 import { consoleCatalogueRoutes } from './console-catalogue.ts';
 import { consoleDeskRoutes } from './console-desk.ts';
+import { consoleKnowledgeRoutes } from './console-knowledge.ts';
 import { consoleOutboxRoutes } from './console-outbox.ts';
 import { bulkAbilities, consoleTeamRoutes } from './console-team.ts';
 import { consoleUssdRoutes } from './console-ussd.ts';
@@ -109,6 +110,7 @@ export async function consoleRoutes(app: App, deps: AppDeps): Promise<void> {
     consoleTeamRoutes(console, deps);
     consoleAdminRoutes(console, deps);
     consoleCatalogueRoutes(console, deps);
+    consoleKnowledgeRoutes(console, deps);
     consoleOutboxRoutes(console, deps);
     consoleUssdRoutes(console, deps, app);
   });

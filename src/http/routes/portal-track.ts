@@ -17,6 +17,7 @@ import { trackCase } from '../../core/cases/track-case.ts';
 import { findCitizenSession } from '../../core/citizens/find-citizen-session.ts';
 import { listCitizenCases } from '../../core/citizens/list-citizen-cases.ts';
 import { AppError } from '../../core/errors.ts';
+import { answeredAutomatically, rejectAutomaticAnswer } from '../../core/knowledge/auto-answer.ts';
 import { readCaseProof, signCaseProof } from '../../core/security/case-proof.ts';
 import { derivePin } from '../../core/security/secrets.ts';
 import { verifyCasePin } from '../../core/security/verify-case-pin.ts';
@@ -38,7 +39,7 @@ import {
 } from '../portal-support.ts';
 
 type Params = { reference: string };
-const DONE = new Set(['reply', 'rate', 'reopen', 'appeal', 'withdraw']);
+const DONE = new Set(['reply', 'rate', 'reopen', 'appeal', 'withdraw', 'not-helped']);
 
 /**
  * Tracking: by reference (and PIN for an anonymous case or a corruption report), then the
@@ -146,7 +147,7 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
   );
 
   const action = (
-    name: 'reply' | 'rate' | 'reopen' | 'withdraw',
+    name: 'reply' | 'rate' | 'reopen' | 'withdraw' | 'not-helped',
     act: (
       proof: { reference: string; pin: string },
       body: Record<string, string | undefined>,
@@ -255,6 +256,24 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
       return [];
     },
   );
+  // The automatic answer did not help: an officer takes the question, its clock from the submission.
+  action(
+    'not-helped',
+    async (_proof, body) => {
+      const found = await caseByReference(deps, _proof.reference);
+      if (!found) throw new AppError('invalid_transition', 'No such case').translatable('not_auto_answered');
+      await rejectAutomaticAnswer(
+        deps,
+        found.id,
+        { type: 'citizen', id: found.citizenId },
+        body.reason || undefined,
+      );
+    },
+    (body) =>
+      (body.reason?.length ?? 0) > 2000
+        ? [{ field: 'reason', key: 'text_long', values: { max: 2000, length: body.reason?.length ?? 0 } }]
+        : [],
+  );
   action(
     'withdraw',
     (proof, body) => withdrawCase(deps, proof, body.reason || undefined),
@@ -275,7 +294,18 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
 function caseByReference(deps: AppDeps, reference: string) {
   return deps.db
     .selectFrom('cases')
-    .select(['id', 'reference', 'pinHash', 'citizenId', 'sealed', 'resolvedAt', 'closedAt', 'updatedAt'])
+    .select([
+      'id',
+      'reference',
+      'pinHash',
+      'citizenId',
+      'sealed',
+      'status',
+      'autoAnswerArticleId',
+      'resolvedAt',
+      'closedAt',
+      'updatedAt',
+    ])
     .where('reference', '=', reference)
     .executeTakeFirst();
 }
@@ -340,7 +370,16 @@ async function showCase(
   return sendPage(
     request,
     reply,
-    renderCase(ctx, { kase, canAct, uploads, officer, reopenUntil, now: deps.now(), ...extra }),
+    renderCase(ctx, {
+      kase,
+      canAct,
+      uploads,
+      officer,
+      reopenUntil,
+      automatic: answeredAutomatically(found),
+      now: deps.now(),
+      ...extra,
+    }),
     status,
   );
 }

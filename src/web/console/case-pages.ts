@@ -1,6 +1,7 @@
 import type { AgencyRef, ReferenceCache } from '../../core/agencies/reference-cache.ts';
 import type { CaseDetail } from '../../core/cases/get-case-detail.ts';
 import { formatReference } from '../../core/cases/reference.ts';
+import type { ArticleHit } from '../../core/knowledge/search-articles.ts';
 import type { ClockView } from '../../core/sla/describe-clocks.ts';
 import type { DuplicateSuggestion } from '../../core/triage/find-likely-duplicates.ts';
 import type { CaseTriage } from '../../core/triage/get-case-triage.ts';
@@ -36,6 +37,8 @@ export interface CasePageView {
   referral?: { agency: string; code: string; letterUrl: string; emailed: boolean } | undefined;
   /** Agencies not on Baraza matching the referral form's search. */
   directoryHits?: { id: string; name: string }[] | undefined;
+  /** The knowledge base's published articles matching the "Knowledge" search, in the citizen's language. */
+  knowledge?: { query: string; hits: ArticleHit[] } | undefined;
   canRefer: boolean;
   canMerge: boolean;
   can: CaseAbilities;
@@ -153,6 +156,7 @@ ${
 <button class="btn sec" name="preview" value="1">${t('templates.preview')}</button>
 <button class="btn">${t('actions.send_response')}</button>
 </form></details>`);
+  forms.push(knowledgeSearch(ctx, view, inLanguage));
   forms.push(html`<details class="action card" id="request-info" ${open('request-info')}><summary>${t('actions.request_info')} <kbd>i</kbd></summary>
 <form method="post" action="${path}/request-info" novalidate>
 <p class="hint">${t('actions.request_info_hint')} ${inLanguage}</p>
@@ -229,6 +233,35 @@ ${textField(ctx.language, { name: 'reason', key: 'merge-reason', label: t('actio
   }
   if (view.canRefer) forms.push(referForm(ctx, view));
   return html`<h2>${t('actions.title')}</h2>${forms}`;
+}
+
+/**
+ * The knowledge base from the case: published articles (any agency's: they are public) in the
+ * citizen's language, each one a link that opens the response form with its words.
+ */
+function knowledgeSearch(ctx: ConsoleContext, view: CasePageView, inLanguage: string): Html {
+  const t = ct(ctx.language);
+  const path = `/console/cases/${view.detail.case.reference}`;
+  const found = view.knowledge;
+  return html`<details class="action card" id="knowledge" ${found ? html`open` : ''}><summary>${t('knowledge.case.title')}</summary>
+<form method="get" action="${path}#knowledge" class="filters" role="search"><div class="field"><label for="f-kq">${t('knowledge.case.search')}</label>
+<input id="f-kq" name="kq" type="search" maxlength="200" value="${found?.query ?? ''}"></div>
+<button class="btn sec">${t('knowledge.case.button')}</button></form>
+<p class="hint">${t('knowledge.case.hint')} ${inLanguage}</p>
+${
+  found?.query
+    ? found.hits.length === 0
+      ? html`<p role="status">${t('knowledge.case.none', { query: found.query })}</p>`
+      : html`<ul class="articles">${found.hits.map(
+          (
+            hit,
+          ) => html`<li><a href="/help/${hit.slug}" target="_blank" rel="noopener">${hit.title}<span class="visually-hidden"> ${t('knowledge.case.new_tab')}</span></a>
+<p>${hit.summary}</p><p class="hint">${hit.agencyName}</p>
+<a class="btn sec small" href="${path}?article=${hit.id}#respond">${t('knowledge.case.insert')}<span class="visually-hidden">: ${hit.title}</span></a></li>`,
+        )}</ul>`
+    : ''
+}
+</details>`;
 }
 
 /**

@@ -68,6 +68,7 @@ ${
 ${DESK_ROLES.includes(user.role) ? html`<li><a href="/console/desk">${t('nav.desk')}</a></li>` : ''}
 ${SUPERVISOR_ROLES.includes(user.role) ? html`<li><a href="/console/team">${t('nav.team')}</a></li>` : ''}
 ${ADMIN_ROLES.includes(user.role) ? html`<li><a href="/console/admin">${t('nav.admin')}</a></li>` : ''}
+<li><a href="/console/knowledge">${t('knowledge.nav')}</a></li>
 <li><a href="/console/notifications">${t('nav.notifications')}</a></li>
 <li class="who">${user.name} · ${t(`roles.${user.role}`)}${user.agencyName ? html` · ${user.agencyName}` : ''}</li>
 <li><form method="post" action="/console/sign-out"><button class="linkbtn">${t('sign_out')}</button></form></li>

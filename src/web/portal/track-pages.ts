@@ -44,6 +44,8 @@ export interface CaseView {
   /** What the citizen typed into a form that was refused, to show it again. */
   values?: Record<string, string | undefined>;
   reopenUntil: Date | null;
+  /** Answered at once by a knowledge-base article, and the citizen may still say it did not help. */
+  automatic?: boolean;
   now: Date;
 }
 
@@ -77,7 +79,20 @@ ${textField(ctx.language, { name: 'reason', label: t('track.withdraw_reason'), v
 <button class="btn warn">${t('track.withdraw')}</button>
 </form></section>`);
   }
-  if (view.canAct && finished) {
+  if (view.automatic) {
+    // Before rating or reopening: the one thing to say about an automatic answer is whether it helped.
+    actions.push(html`<section aria-labelledby="auto-title"><h2 id="auto-title">${t('track.auto_title')}</h2>
+<p>${t('track.auto_intro')}</p>
+${
+  view.canAct
+    ? html`<form method="post" action="${path}/not-helped" novalidate>
+${textField(ctx.language, { name: 'reason', label: t('track.auto_reason'), value: view.values?.reason, multiline: true, maxlength: 2000, errors })}
+<button class="btn">${t('track.auto_not_helped')}</button>
+</form>`
+    : ''
+}</section>`);
+  }
+  if (view.canAct && finished && !view.automatic) {
     if (kase.rating === null) {
       actions.push(html`<section aria-labelledby="rate-title"><h2 id="rate-title">${t('track.rate_title')}</h2>
 <form method="post" action="${path}/rate" novalidate>
@@ -135,7 +150,7 @@ ${
 <ol class="timeline" reversed>
 ${[...kase.timeline].reverse().map(
   (entry) => html`<li><time datetime="${entry.at.toISOString()}">${formatLocal(ctx.language, entry.at)}</time>
-<strong>${t(`events.${entry.kind}`, { defaultValue: t('events.other') })}</strong>${entry.status ? html` – ${common(`status.${entry.status}`)}` : ''}${entry.agency ? html` (${entry.agency})` : ''}
+<strong>${t(`events.${entry.kind}`, { defaultValue: t('events.other') })}</strong>${entry.status ? html` – ${common(`status.${entry.status}`)}` : ''}${entry.agency ? html` (${entry.agency})` : ''}${entry.automatic ? html` <span class="tag">${t('track.automatic')}</span>` : ''}
 ${entry.rating ? html`<br>${t('track.rated', { rating: entry.rating })}` : ''}
 ${entry.message ? html`<br>${entry.message}` : ''}</li>`,
 )}
