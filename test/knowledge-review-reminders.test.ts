@@ -15,9 +15,10 @@ import { REMIND_DAYS, remindReviewers } from '../src/core/knowledge/review-remin
 import { readSeedArticles } from '../src/core/knowledge/seed-articles.ts';
 import { createStaffUser } from '../src/core/staff/create-staff-user.ts';
 import { updateStaffUser } from '../src/core/staff/manage-staff.ts';
-import type { ArticleContent, StaffRole } from '../src/db/schema.ts';
+import type { StaffRole } from '../src/db/schema.ts';
 import { type Jobs, startJobs } from '../src/jobs/start-jobs.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
+import { articleContent } from './helpers/knowledge.ts';
 
 /*
  * Knowledge-base articles fall due for review (issue 8): their owner, or the agency's reviewers
@@ -29,24 +30,7 @@ const ZONE = 'Africa/Nairobi';
 const SITE = 'https://baraza.example';
 const quiet = { error() {}, info() {} };
 
-const content = (title: string): ArticleContent => ({
-  en: {
-    title,
-    summary: 'How to renew a fishing licence at the county office.',
-    body: '## Steps\n1. Bring your old licence.\n2. Pay at the counter.',
-    sms: 'Renew a fishing licence at the county office with your old licence.',
-    ussd: ['Renew a fishing licence at the county office.', 'Bring your old licence.'],
-    keywords: ['fishing permit'],
-  },
-  sw: {
-    title: `${title} (sw)`,
-    summary: 'Jinsi ya kuhuisha leseni ya uvuvi katika ofisi ya kaunti.',
-    body: '## Hatua\n1. Leta leseni yako ya zamani.\n2. Lipa kaunta.',
-    sms: 'Huisha leseni ya uvuvi katika ofisi ya kaunti ukiwa na leseni ya zamani.',
-    ussd: ['Huisha leseni ya uvuvi katika ofisi ya kaunti.'],
-    keywords: ['kibali cha uvuvi'],
-  },
-});
+const content = articleContent;
 
 interface Person {
   email: string;

@@ -13,8 +13,9 @@ import {
 import { searchArticles } from '../src/core/knowledge/search-articles.ts';
 import { readSeedArticles } from '../src/core/knowledge/seed-articles.ts';
 import { smsLength } from '../src/core/messages/sms-length.ts';
-import type { ArticleContent, Language } from '../src/db/schema.ts';
+import type { Language } from '../src/db/schema.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
+import { articleContent } from './helpers/knowledge.ts';
 import { answer, postForm } from './helpers/portal.ts';
 
 /*
@@ -39,24 +40,7 @@ const QUESTION_SETS = {
 /** The share of each set's questions whose right article must come first: the issue's 90%. */
 const RELEVANCE_FLOOR = 0.9;
 
-const content = (title: string): ArticleContent => ({
-  en: {
-    title,
-    summary: 'How to renew a fishing licence at the county office.',
-    body: '## Steps\n1. Bring your old licence.\n2. Pay at the counter.',
-    sms: 'Renew a fishing licence at the county office with your old licence.',
-    ussd: ['Renew a fishing licence at the county office.', 'Bring your old licence.'],
-    keywords: ['fishing permit'],
-  },
-  sw: {
-    title: `${title} (sw)`,
-    summary: 'Jinsi ya kuhuisha leseni ya uvuvi katika ofisi ya kaunti.',
-    body: '## Hatua\n1. Leta leseni yako ya zamani.\n2. Lipa kaunta.',
-    sms: 'Huisha leseni ya uvuvi katika ofisi ya kaunti ukiwa na leseni ya zamani.',
-    ussd: ['Huisha leseni ya uvuvi katika ofisi ya kaunti.'],
-    keywords: ['kibali cha uvuvi'],
-  },
-});
+const content = articleContent;
 
 describe('the shipped articles', () => {
   const articles = readSeedArticles();
