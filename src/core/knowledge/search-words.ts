@@ -21,7 +21,8 @@ const STOP_WORDS = new Set(
   habari asante sasa bado kila mimi yangu yako yake yetu wangu wako wake ninaweza naweza unaweza
   kujua saidia nisaidie msaada nifanye nifanyeje nipate kupata kufanya aje vile sina wala tena
   bila kabisa ingine nyingine kingine zingine kitambo zamani leo jana kesho mimi nyinyi sisi hapa
-  hapo huko pale kwani ama ila hata labda tafadhali hebu`.split(/\s+/),
+  hapo huko pale kwani ama ila hata labda tafadhali hebu nawezaje ninawezaje nitajuaje nitajua
+  tufanyeje tunafanyaje nitafanyaje ufanyeje inakuwaje`.split(/\s+/),
 );
 
 /** Lower-case words of letters and digits, at most 12, stop words removed, each once. */
