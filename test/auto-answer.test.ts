@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readSms } from '../src/channels/sms/read-sms.ts';
 import { formatReference } from '../src/core/cases/reference.ts';
-import { createTestContext, type TestContext } from './helpers/context.ts';
+import { createTestContext, signedInStaff, type TestContext } from './helpers/context.ts';
 import { submitCase } from './helpers/factories.ts';
 import { postForm } from './helpers/portal.ts';
 
@@ -81,9 +81,16 @@ describe('automatic answers', () => {
     assert.equal(notice.recipient, '+254722000111');
     assert.match(notice.body, new RegExp(`Reply NO ${submitted.reference}`));
 
-    // The tracking page marks the answer automatic and offers "It did not help".
+    // The tracking page and the console's case page mark the answer automatic.
     const page = await ctx.app.inject({ url: `/track/${submitted.reference}` });
     assert.match(page.body, /automatic answer/);
+    const officer = await signedInStaff(ctx, 'officer', 'NPS');
+    const staffPage = await ctx.app.inject({
+      url: `/console/cases/${submitted.reference}`,
+      headers: { cookie: officer.cookie },
+    });
+    assert.equal(staffPage.statusCode, 200);
+    assert.match(staffPage.body, /automatic answer from the knowledge base/);
   });
 
   test('a complaint in the same words, and an inquiry no article answers, wait for an officer', async () => {

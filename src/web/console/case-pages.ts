@@ -315,7 +315,7 @@ function timeline(ctx: ConsoleContext, view: CasePageView): Html {
       : '';
     return html`<li class="${e.public ? 'public' : 'internal'}">
 <strong>${t(`timeline.visibility.${e.public ? 'public' : 'internal'}`)}</strong> · ${formatWhen(ctx.language, e.createdAt)} · ${e.actorName ?? t(`timeline.actors.${e.actorType}`)}<br>
-${t(`events.${e.kind.replace('case.', '')}`, { defaultValue: e.kind })}${status ? html`: ${t(`statuses.${status}`)}` : ''}${assignee ? html`: ${assignee}` : ''}
+${t(`events.${e.kind.replace('case.', '')}`, { defaultValue: e.kind })}${status ? html`: ${t(`statuses.${status}`)}` : ''}${assignee ? html`: ${assignee}` : ''}${e.data.automatic === true ? html` (${t('timeline.automatic')})` : ''}
 ${message ? html`<p class="description">${message}</p>` : ''}${mentioned ? html`<p class="hint">${t('timeline.mentioned', { names: mentioned })}</p>` : ''}
 </li>`;
   })}</ol>`;
