@@ -18,12 +18,20 @@ export interface BenchSettings {
   /** Citizen notices queued and then delivered through the outbox and the local provider; 0 skips it. */
   notices: number;
   /**
+   * Published articles for the knowledge search section, the 100 shipped ones included, on
+   * PostgreSQL and on PGlite; 0 skips it.
+   */
+  knowledgeArticles: number;
+  /** Open cases of one agency for the console's case search at scale, on PostgreSQL; 0 skips it. */
+  caseSearchCases: number;
+  /**
    * 'sla' runs only the SLA sweep section (BENCH_ONLY=sla), 'portal' only the citizen portal's
    * (BENCH_ONLY=portal), 'console' only the staff console's (BENCH_ONLY=console), 'ussd' only the
    * USSD channel's (BENCH_ONLY=ussd), 'sms' only the SMS channel's (BENCH_ONLY=sms), 'notifications'
-   * only the outbox's (BENCH_ONLY=notifications), skipping the others.
+   * only the outbox's (BENCH_ONLY=notifications), 'knowledge' only the knowledge search and the
+   * case search at scale (BENCH_ONLY=knowledge), skipping the others.
    */
-  only: 'sla' | 'portal' | 'console' | 'ussd' | 'sms' | 'notifications' | undefined;
+  only: 'sla' | 'portal' | 'console' | 'ussd' | 'sms' | 'notifications' | 'knowledge' | undefined;
 }
 
 /** The environment asks for something impossible; the message lists every problem. */
@@ -56,6 +64,8 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
     ussdSessions: int('BENCH_USSD_SESSIONS', 200, 0, 5000),
     ussdPaceSeconds: int('BENCH_USSD_PACE_SECONDS', 2, 1, 60),
     notices: int('BENCH_NOTICES', 20_000, 0, 10_000_000),
+    knowledgeArticles: int('BENCH_KNOWLEDGE_ARTICLES', 10_000, 0, 1_000_000),
+    caseSearchCases: int('BENCH_CASE_SEARCH_CASES', 1_000_000, 0, 10_000_000),
     only: undefined,
   };
   // Fewer than 10,000 would leave fewer than 100 due cases: too few to time a sweep by.
@@ -70,8 +80,20 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
       `BENCH_CONSOLE_CASES must be 0 (skip the console section) or from 1000 (got "${env.BENCH_CONSOLE_CASES}")`,
     );
   }
+  // The shipped articles are always there: fewer would mean generating none and measuring less.
+  if (settings.knowledgeArticles > 0 && settings.knowledgeArticles < 100) {
+    problems.push(
+      `BENCH_KNOWLEDGE_ARTICLES must be 0 (skip the knowledge search) or from 100, the shipped articles (got "${env.BENCH_KNOWLEDGE_ARTICLES}")`,
+    );
+  }
+  // Fewer than 1,000 would leave the rare word in a handful of cases.
+  if (settings.caseSearchCases > 0 && settings.caseSearchCases < 1000) {
+    problems.push(
+      `BENCH_CASE_SEARCH_CASES must be 0 (skip the case search) or from 1000 (got "${env.BENCH_CASE_SEARCH_CASES}")`,
+    );
+  }
   const only = env.BENCH_ONLY?.trim();
-  const sections = ['sla', 'portal', 'console', 'ussd', 'sms', 'notifications'] as const;
+  const sections = ['sla', 'portal', 'console', 'ussd', 'sms', 'notifications', 'knowledge'] as const;
   const section = sections.find((name) => name === only);
   if (section) {
     settings.only = section;
@@ -89,6 +111,11 @@ export function readSettings(env: Record<string, string | undefined>): BenchSett
   }
   if (settings.only === 'notifications' && settings.notices === 0) {
     problems.push('BENCH_ONLY=notifications with BENCH_NOTICES=0 leaves nothing to run');
+  }
+  if (settings.only === 'knowledge' && settings.knowledgeArticles === 0 && settings.caseSearchCases === 0) {
+    problems.push(
+      'BENCH_ONLY=knowledge with BENCH_KNOWLEDGE_ARTICLES=0 and BENCH_CASE_SEARCH_CASES=0 leaves nothing to run',
+    );
   }
   if (problems.length > 0) {
     throw new SettingsError(

@@ -13,6 +13,8 @@ import {
 } from './bench-database.ts';
 import { type BenchSettings, readSettings, SettingsError } from './bench-settings.ts';
 import { benchConsole, formatConsole } from './console.ts';
+import { benchKnowledge, knowledgeRows } from './knowledge.ts';
+import { formatKnowledge } from './knowledge-report.ts';
 import type { Target } from './load-job.ts';
 import { measureScenario } from './measure-scenario.ts';
 import { benchNotifications, formatNotifications } from './notifications.ts';
@@ -39,9 +41,12 @@ import { benchUssd, formatUssd } from './ussd.ts';
  * runs it alone). Then the USSD channel at BENCH_USSD_SESSIONS concurrent sessions, on PostgreSQL
  * and on PGlite, each on a database of its own (bench/ussd.ts; 0 skips it, BENCH_ONLY=ussd runs it
  * alone). Then SMS inbound messages per second against the baseline insert, on PostgreSQL on a
- * database of its own (bench/sms.ts; BENCH_ONLY=sms runs it alone). Last, BENCH_NOTICES citizen
+ * database of its own (bench/sms.ts; BENCH_ONLY=sms runs it alone). Then BENCH_NOTICES citizen
  * notices delivered through the outbox and the local provider (bench/notifications.ts; 0 skips
- * it, BENCH_ONLY=notifications runs it alone).
+ * it, BENCH_ONLY=notifications runs it alone). Last, the knowledge base (bench/knowledge.ts): the
+ * knowledge search with BENCH_KNOWLEDGE_ARTICLES articles on PostgreSQL and on PGlite, and the
+ * console's case search with BENCH_CASE_SEARCH_CASES cases on PostgreSQL, each on a database of
+ * its own (0 skips either; BENCH_ONLY=knowledge runs both alone); their rows join the table.
  */
 
 const RESULTS_FILE = path.join(import.meta.dirname, '..', '.bench', 'results.json');
@@ -91,6 +96,8 @@ async function main(): Promise<number> {
   if (settings.only === 'sms') return runSectionOnly('sms', settings, loadAtStart, benchSms, formatSms);
   if (settings.only === 'notifications')
     return runSectionOnly('notifications', settings, loadAtStart, benchNotifications, formatNotifications);
+  if (settings.only === 'knowledge')
+    return runSectionOnly('knowledge', settings, loadAtStart, benchKnowledge, formatKnowledge);
   let database: BenchDatabase;
   try {
     database = await createBenchDatabase(settings.adminUrl);
@@ -186,8 +193,19 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   const notifications =
     settings.notices > 0 ? await benchNotifications(settings, (step) => cleanups.push(step)) : null;
   if (notifications) failures.push(...notifications.failures);
+  const knowledge =
+    settings.knowledgeArticles > 0 || settings.caseSearchCases > 0
+      ? await benchKnowledge(settings, (step) => cleanups.push(step))
+      : null;
+  if (knowledge) failures.push(...knowledge.failures);
 
-  const scenarios = [baselineInsert, submit, baselineSelect, track];
+  const scenarios = [
+    baselineInsert,
+    submit,
+    baselineSelect,
+    track,
+    ...(knowledge ? knowledgeRows(knowledge) : []),
+  ];
   const ratios: Ratio[] = [
     ratio('submit / baseline insert', submit, baselineInsert, SUBMIT_TARGET),
     ratio('track / baseline select', track, baselineSelect, TRACK_TARGET),
@@ -206,6 +224,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
   if (ussd) console.log(`\n${formatUssd(ussd)}`);
   console.log(`\n${formatSms(sms)}`);
   if (notifications) console.log(`\n${formatNotifications(notifications)}`);
+  if (knowledge) console.log(`\n${formatKnowledge(knowledge)}`);
   console.log(
     `seeded ${settings.seedCases} cases in ${seedSeconds.toFixed(1)} s; tracked among ${references.length} cases, ` +
       `baseline selected among ${baselineIds.length} rows`,
@@ -225,6 +244,7 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
     ussd,
     sms,
     notifications,
+    knowledge,
     rssMb: rss,
     failures,
   });
@@ -238,11 +258,11 @@ or point BENCH_DATABASE_URL at a server where this role may create databases.`);
 }
 
 /**
- * One section alone (BENCH_ONLY=sla, console, sms, ussd or notifications), against its own database, with its own
+ * One section alone (BENCH_ONLY=sla, console, sms, ussd, notifications or knowledge), against its own database, with its own
  * results file: run it, print it, write it, and fail on what it says failed.
  */
 async function runSectionOnly<F extends { failures: string[] }>(
-  key: 'sla' | 'console' | 'sms' | 'ussd' | 'notifications',
+  key: 'sla' | 'console' | 'sms' | 'ussd' | 'notifications' | 'knowledge',
   settings: BenchSettings,
   loadAtStart: number,
   bench: (settings: BenchSettings, defer: (cleanup: () => Promise<unknown>) => void) => Promise<F>,

@@ -108,7 +108,7 @@ export async function searchArticles(
       't.sms',
       't.ussd',
       'scored.score',
-      sql<string>`count(*) over ()`.as('total'),
+      sql<string>`(SELECT count(DISTINCT m.id) FROM matched m)`.as('total'),
     ])
     .orderBy('scored.score', 'desc')
     .orderBy('a.position')
@@ -126,28 +126,58 @@ export async function searchArticles(
   };
 }
 
+/** How many articles the full ranking looks at: the best by the words' weights alone. */
+const CANDIDATES = 200;
+
 /**
- * The matching articles with their scores, as the CTE `scored` (id, score): for each typed word,
- * the best of it and the words it brought in, in either language: weight (rarer words say more:
- * "tcc" more than "application") times how well the text holds it (title and keywords most);
- * summed over the typed words, plus the likeness of the question to the title.
+ * The matching articles in two stages, so that a question with a common word ("pay", in most of
+ * 10,000 articles) costs no more than ranking a few hundred (docs/performance.md):
+ * - `matched` (id, grp, weight): every article holding any of the words (but the common ones,
+ *   unless all are), found through the full-text index, with each typed word's best weight;
+ *   facets and the total count these;
+ * - `candidates`: the CANDIDATES articles with the most weight of words;
+ * - `scored` (id, score): for each candidate and typed word, the best of it and the words it
+ *   brought in, in either language: weight (rarer words say more: "tcc" more than
+ *   "application") times how well the text holds it (title and keywords most); summed over the
+ *   typed words, plus the likeness of the question to the title.
+ * With fewer matches than CANDIDATES (the shipped 100 articles), every match is ranked in full.
  */
 function scoredArticles(db: Db, words: WeightedWord[], options: SearchOptions, question: string) {
-  const queries = sql<{ weight: number; query: string }>`(
+  const queriesOf = (some: WeightedWord[]) => sql<{ weight: number; query: string }>`(
     SELECT w.weight, w.grp, to_tsquery('english', quote_literal(w.word)) || to_tsquery('simple', quote_literal(w.word)) AS query
-    FROM unnest(${sql.val(words.map((w) => w.word))}::text[], ${sql.val(words.map((w) => w.weight))}::float8[],
-      ${sql.val(words.map((w) => w.group))}::int[]) AS w (word, weight, grp))`;
+    FROM unnest(${sql.val(some.map((w) => w.word))}::text[], ${sql.val(some.map((w) => w.weight))}::float8[],
+      ${sql.val(some.map((w) => w.group))}::int[]) AS w (word, weight, grp))`;
+  const queries = queriesOf(words);
+  // The candidates come from the words that are not common, unless all are.
+  const picking = words.some((w) => !w.common) ? words.filter((w) => !w.common) : words;
   return db
-    .with('per_word', (qb) =>
+    .with('matched', (qb) =>
       qb
         .selectFrom('knowledgeTexts as t')
         .innerJoin('knowledgeArticles as a', 'a.id', 't.articleId')
-        .innerJoin(queries.as('q'), (join) => join.on(sql<boolean>`t.search @@ q.query`))
-        .select(['a.id', sql<number>`max(q.weight * ts_rank(${WEIGHTS}, t.search, q.query, 0))`.as('score')])
+        .innerJoin(queriesOf(picking).as('q'), (join) => join.on(sql<boolean>`t.search @@ q.query`))
+        .select(['a.id', sql<number>`q.grp`.as('grp'), sql<number>`max(q.weight)`.as('weight')])
         .$if(!options.includeUnpublished, (q) => q.where('a.status', '=', 'published'))
         .$if(options.agencyId !== undefined, (q) => q.where('a.agencyId', '=', options.agencyId ?? ''))
         .$if(options.serviceId !== undefined, (q) => q.where('a.serviceId', '=', options.serviceId ?? ''))
         .groupBy(['a.id', sql`q.grp`]),
+    )
+    .with('candidates', (qb) =>
+      qb
+        .selectFrom('matched')
+        .select('id')
+        .groupBy('id')
+        .orderBy(sql`sum(weight)`, 'desc')
+        .orderBy('id')
+        .limit(CANDIDATES),
+    )
+    .with('per_word', (qb) =>
+      qb
+        .selectFrom('candidates as c')
+        .innerJoin('knowledgeTexts as t', 't.articleId', 'c.id')
+        .innerJoin(queries.as('q'), (join) => join.on(sql<boolean>`t.search @@ q.query`))
+        .select(['c.id', sql<number>`max(q.weight * ts_rank(${WEIGHTS}, t.search, q.query, 0))`.as('score')])
+        .groupBy(['c.id', sql`q.grp`]),
     )
     .with('scored', (qb) =>
       qb
@@ -162,9 +192,10 @@ function scoredArticles(db: Db, words: WeightedWord[], options: SearchOptions, q
 }
 
 async function facetsOf(scored: ReturnType<typeof scoredArticles>): Promise<ArticleSearch['facets']> {
+  // Every article that matched, not only the candidates ranked in full.
   const rows = await scored
-    .selectFrom('scored')
-    .innerJoin('knowledgeArticles as a', 'a.id', 'scored.id')
+    .selectFrom(sql<{ id: string }>`(SELECT DISTINCT id FROM matched)`.as('found'))
+    .innerJoin('knowledgeArticles as a', 'a.id', 'found.id')
     .innerJoin('agencies as ag', 'ag.id', 'a.agencyId')
     .leftJoin('services as s', 's.id', 'a.serviceId')
     .select(['a.agencyId', 'ag.name as agencyName', 'a.serviceId', 's.name as serviceName'])
@@ -191,7 +222,17 @@ interface WeightedWord {
   weight: number;
   /** The typed word it stands for: its corrections, verb forms and synonyms share the group. */
   group: number;
+  /** Held by so many texts that it does not pick candidates (it still counts in their ranking). */
+  common: boolean;
 }
+
+/**
+ * A word held by more than this share of the texts, and by more than COMMON_TEXTS of them, only
+ * ranks the candidates the other words found ("pay" is in most of 10,000 articles). With the
+ * shipped 100 articles no word is that common.
+ */
+const COMMON_SHARE = 0.1;
+const COMMON_TEXTS = 500;
 
 /** How much a correction counts: fully when close, a little when only somewhat like the word typed. */
 const WEIGHT_OF = { close: 1, loose: 0.5 } as const;
@@ -240,6 +281,8 @@ async function weighWords(db: Db, typed: string[]): Promise<WeightedWord[]> {
       LIMIT 1) AS near ON true
     ORDER BY q.n`.execute(db);
   const weight = (texts: number, holding: number) => Math.log(1 + texts / Math.max(holding, 1));
+  const isCommon = (texts: number, holding: number | null) =>
+    (holding ?? 0) > Math.max(COMMON_SHARE * texts, COMMON_TEXTS);
   const weighted: WeightedWord[] = [];
   for (const row of rows) {
     const from = derived.get(row.word);
@@ -247,16 +290,27 @@ async function weighWords(db: Db, typed: string[]): Promise<WeightedWord[]> {
     // A word the question did not type counts only where some article uses it.
     if (from) {
       if (row.known)
-        weighted.push({ word: row.word, weight: weight(row.texts, row.known) * from.factor, group });
+        weighted.push({
+          word: row.word,
+          weight: weight(row.texts, row.known) * from.factor,
+          group,
+          common: isCommon(row.texts, row.known),
+        });
       continue;
     }
     // An unknown word still counts (English stemming may find it: "beats" is "beat"), as a rare one.
-    weighted.push({ word: row.word, weight: weight(row.texts, row.known ?? 1), group });
+    weighted.push({
+      word: row.word,
+      weight: weight(row.texts, row.known ?? 1),
+      group,
+      common: isCommon(row.texts, row.known),
+    });
     if (row.nearest && row.nearest !== row.word) {
       weighted.push({
         word: row.nearest,
         weight: weight(row.texts, row.nearestN ?? 1) * WEIGHT_OF[kind(row)],
         group,
+        common: isCommon(row.texts, row.nearestN),
       });
     }
   }
