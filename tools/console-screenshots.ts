@@ -31,6 +31,7 @@ import {
   launchChromium,
   navigate,
   Observer,
+  PHONE,
   report,
   runAxe,
   type Shot,
@@ -39,7 +40,6 @@ import {
 } from './screenshot-support.ts';
 
 const DESK = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
 const AXE_TAGS = [...WCAG_TAGS, 'best-practice'];
 
 /** The officer who signs in; the password is for these screenshots only. */

@@ -15,12 +15,12 @@ import {
   launchChromium,
   navigate,
   Observer,
+  PHONE,
   report,
   type Shot,
   startInMemory,
 } from './screenshot-support.ts';
 
-const PHONE = { width: 360, height: 740 };
 const QUESTIONS: Record<Language, string> = {
   en: 'How do I get a certificate of good conduct from the police? I need police clearance for a new job.',
   sw: 'Nawezaje kupata cheti cha tabia njema kutoka kwa polisi? Nahitaji kwa kazi mpya.',

@@ -22,12 +22,11 @@ import {
   launchChromium,
   navigate,
   Observer,
+  PHONE,
   report,
   type Shot,
   startInMemory,
 } from './screenshot-support.ts';
-
-const PHONE = { width: 360, height: 740 };
 
 /** Screenshot numbers: the order of the journey, with the validation error last. */
 const NUMBERS: Record<string, string> = {

@@ -15,6 +15,9 @@ import { openDatabase } from '../src/db/open-database.ts';
 import { type Started, type StartOptions, startOn } from '../src/start.ts';
 
 export const OUT = process.env.BARAZA_SCREENSHOTS ?? path.join(import.meta.dirname, '..', 'docs', 'images');
+/** The small phone every screenshot is taken on. */
+export const PHONE = { width: 360, height: 740 };
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** axe-core's WCAG 2.0 to 2.2 A and AA rules. */

@@ -152,6 +152,7 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
       proof: { reference: string; pin: string },
       body: Record<string, string | undefined>,
       files: { handles: string[] },
+      kase: { id: string; citizenId: string | null },
     ) => Promise<unknown>,
     validate: (body: Record<string, string | undefined>) => FieldError[],
   ) =>
@@ -197,7 +198,7 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
           alreadyProven: true,
         };
         try {
-          await act(proof, body, { handles });
+          await act(proof, body, { handles }, access.found);
         } catch (error) {
           if (!(error instanceof AppError) || !['invalid_transition', 'invalid_input'].includes(error.code))
             throw error;
@@ -259,16 +260,8 @@ export function portalTrackRoutes(app: App, deps: AppDeps): void {
   // The automatic answer did not help: an officer takes the question, its clock from the submission.
   action(
     'not-helped',
-    async (_proof, body) => {
-      const found = await caseByReference(deps, _proof.reference);
-      if (!found) throw new AppError('invalid_transition', 'No such case').translatable('not_auto_answered');
-      await rejectAutomaticAnswer(
-        deps,
-        found.id,
-        { type: 'citizen', id: found.citizenId },
-        body.reason || undefined,
-      );
-    },
+    (_proof, body, _files, kase) =>
+      rejectAutomaticAnswer(deps, kase.id, { type: 'citizen', id: kase.citizenId }, body.reason || undefined),
     (body) =>
       (body.reason?.length ?? 0) > 2000
         ? [{ field: 'reason', key: 'text_long', values: { max: 2000, length: body.reason?.length ?? 0 } }]
